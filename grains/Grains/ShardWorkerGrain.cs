@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using STADNet.Grains.Messages;
+using STADNet.Media;
+using STADNet.Model;
+
+namespace STADNet.Grains;
+
+/// <summary>
+/// Stateless: the silo runs as many activations as it has cores, so several shards decode while
+/// the model slots score others; decoding and inference overlap.
+/// </summary>
+[StatelessWorker]
+public sealed partial class ShardWorkerGrain(ScoringEngine engine, ILogger<ShardWorkerGrain> logger) : Grain, IShardWorkerGrain
+{
+    public async Task<SegmentScores> ScoreAsync(ClipShard shard)
+    {
+        var cancellationToken = CancellationToken.None;
+        try
+        {
+            var format = new FrameFormat(shard.Width, shard.Height, shard.Colour);
+            var decodeFrom = shard.FirstFrame - shard.ContextFrames;
+            var frames = await ShardDecoder.DecodeAsync(shard.Source, shard.Fps, decodeFrom, shard.FrameCount + shard.ContextFrames,
+                shard.ToEnd, format, cancellationToken);
+            if (frames.Count <= shard.ContextFrames)
+                return new SegmentScores(shard.FirstFrame, [], frames.Count == 0 ? "no frames could be decoded" : null);
+            var raw = await engine.ScoreAsync(shard.CheckpointPath, frames.Pixels, frames.Count, shard.ContextFrames, cancellationToken);
+            return new SegmentScores(shard.FirstFrame, raw, null);
+        }
+        catch (VideoInputException e)
+        {
+            LogShardFailed(shard.Source, shard.FirstFrame, e.Message);
+            return new SegmentScores(shard.FirstFrame, [], e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard of {Source} at frame {FirstFrame} failed: {Reason}")]
+    private partial void LogShardFailed(string source, int firstFrame, string reason);
+}

@@ -1,0 +1,161 @@
+using Microsoft.Extensions.Logging;
+using STADNet.Grains.Messages;
+using STADNet.Grains.Reports;
+using STADNet.Media;
+using STADNet.Model;
+
+namespace STADNet.Grains;
+
+/// <summary>
+/// Probes one video, cuts it into clip shards, keeps a bounded number of them in flight on worker
+/// grains, stitches their scores into one score per frame, calibrates, finds events and writes the report.
+/// </summary>
+public sealed partial class VideoScanGrain(ILogger<VideoScanGrain> logger) : Grain, IVideoScanGrain
+{
+    /// <summary>Tries per shard before the shard, and so the video, is given up on.</summary>
+    public const int ShardAttempts = 2;
+
+    /// <summary>Frames a container's count may exceed what decodes (edit lists, trailing packets) before we call the file damaged.</summary>
+    public const int TruncationToleranceFrames = 3;
+
+    private VideoScanOutcome? outcome;
+
+    public async Task<VideoScanOutcome> ScanAsync(VideoScanRequest request)
+    {
+        // A repeated call (a job retrying after a lost reply) gets the finished result, not a second scan.
+        if (outcome is not null) return outcome;
+        var cancellationToken = CancellationToken.None;
+        VideoReport report;
+        try
+        {
+            var info = await VideoProbe.ProbeAsync(request.Source, cancellationToken);
+            var raw = await ScoreShardsAsync(request, info, cancellationToken);
+            report = BuildReport(request, info, raw);
+        }
+        catch (VideoInputException e)
+        {
+            LogVideoFailed(request.Source, e.Message);
+            report = FailedReport(request, e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        {
+            // Whatever else one video does wrong stays that video's error, with a reason in its report.
+            LogVideoFailed(request.Source, e.Message);
+            report = FailedReport(request, e.Message.Split('\n')[0]);
+        }
+        await ReportFolder.WriteVideoReportAsync(request.OutputDirectory, report, cancellationToken);
+        var top = report.FrameScores.Count > 0 ? report.FrameScores.Max() : double.NaN;
+        outcome = new VideoScanOutcome(
+            new VideoSummary(report.VideoId, report.Source, report.Status, report.Error, report.FrameCount, double.IsNaN(top) ? 0 : Math.Round(top, 4)),
+            report.Events);
+        return outcome;
+    }
+
+    private async Task<float[]> ScoreShardsAsync(VideoScanRequest request, VideoInfo info, CancellationToken cancellationToken)
+    {
+        var plan = request.Plan;
+        var shards = new List<ClipShard>();
+        for (var first = 0; first < info.FrameCount; first += plan.ShardFrames)
+        {
+            var count = Math.Min(plan.ShardFrames, info.FrameCount - first);
+            var last = first + count >= info.FrameCount;
+            shards.Add(new ClipShard(request.Source, request.CheckpointPath, info.Fps, first, count, last,
+                first > 0 ? 1 : 0, plan.Width, plan.Height, plan.Colour));
+        }
+
+        using var slots = new SemaphoreSlim(Math.Max(1, plan.MaxShardsInFlight));
+        var results = await Task.WhenAll(shards.Select(async shard =>
+        {
+            await slots.WaitAsync(cancellationToken);
+            try
+            {
+                return await ScoreWithRetryAsync(shard);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
+
+        var scores = new List<float>(info.FrameCount);
+        for (var i = 0; i < results.Length; i++)
+        {
+            var (shard, result) = (shards[i], results[i]);
+            if (result.Failed)
+                throw new VideoInputException($"frames {shard.FirstFrame}-{shard.FirstFrame + shard.FrameCount - 1}: {result.Error}");
+            if (result.RawScores.Length == 0)
+            {
+                if (!shard.ToEnd) throw new VideoInputException($"truncated or damaged: frames from {shard.FirstFrame} on could not be decoded");
+                break; // the probe counted packets past the last decodable frame
+            }
+            scores.AddRange(result.RawScores.Take(shard.ToEnd ? int.MaxValue : shard.FrameCount));
+            // A damaged middle shard can decode short; hold its last score so later frames keep their place.
+            for (var k = result.RawScores.Length; !shard.ToEnd && k < shard.FrameCount; k++) scores.Add(result.RawScores[^1]);
+        }
+        if (scores.Count == 0) throw new VideoInputException("no frames could be decoded");
+        // The container promised more frames than decode: the file is cut short or damaged.
+        var missing = info.FrameCount - scores.Count;
+        if (missing > Math.Max(TruncationToleranceFrames, info.FrameCount / 50))
+            throw new VideoInputException($"truncated or damaged: only {scores.Count} of {info.FrameCount} frames could be decoded");
+        return scores.ToArray();
+    }
+
+    private async Task<SegmentScores> ScoreWithRetryAsync(ClipShard shard)
+    {
+        SegmentScores? result = null;
+        for (var attempt = 1; attempt <= ShardAttempts; attempt++)
+        {
+            try
+            {
+                result = await GrainFactory.GetGrain<IShardWorkerGrain>(0).ScoreAsync(shard);
+                if (!result.Failed) return result;
+            }
+            catch (Exception e) when (e is not VideoInputException)
+            {
+                result = new SegmentScores(shard.FirstFrame, [], e.Message.Split('\n')[0]);
+            }
+            LogShardRetry(shard.Source, shard.FirstFrame, attempt, result.Error ?? "");
+        }
+        return result!;
+    }
+
+    private static VideoReport BuildReport(VideoScanRequest request, VideoInfo info, float[] raw)
+    {
+        var c = request.Calibration;
+        var calibration = new ScoreCalibration(c.LogMean, c.LogStd, c.Threshold, c.SmoothingWindow);
+        var scores = calibration.Calibrate(raw).Select(s => MathF.Round(s, 4)).ToArray();
+        return new VideoReport
+        {
+            VideoId = request.VideoId,
+            Source = request.Source,
+            Status = VideoReport.Ok,
+            FrameCount = scores.Length,
+            Fps = Math.Round(info.Fps, 4),
+            Width = info.Width,
+            Height = info.Height,
+            DurationSeconds = Math.Round(scores.Length / info.Fps, 3),
+            FrameScores = scores,
+            Threshold = Math.Round(c.Threshold, 4),
+            Events = EventDetector.Find(scores, Math.Round(c.Threshold, 4), info.Fps),
+            Model = request.Model,
+            ScannedAt = DateTimeOffset.UtcNow,
+        };
+    }
+
+    private static VideoReport FailedReport(VideoScanRequest request, string reason) => new()
+    {
+        VideoId = request.VideoId,
+        Source = request.Source,
+        Status = VideoReport.Failed,
+        Error = reason,
+        Threshold = Math.Round(request.Calibration.Threshold, 4),
+        Model = request.Model,
+        ScannedAt = DateTimeOffset.UtcNow,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Video {Source} could not be scanned: {Reason}")]
+    private partial void LogVideoFailed(string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard of {Source} at frame {FirstFrame} failed on try {Attempt}: {Reason}")]
+    private partial void LogShardRetry(string source, int firstFrame, int attempt, string reason);
+}

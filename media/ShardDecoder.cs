@@ -1,0 +1,49 @@
+using System.Globalization;
+using FFMpegCore;
+using FFMpegCore.Exceptions;
+using FFMpegCore.Pipes;
+
+namespace STADNet.Media;
+
+/// <summary>Decodes a frame range of a video to raw frames of a fixed format with FFmpeg.</summary>
+public static class ShardDecoder
+{
+    /// <param name="first">First frame to decode.</param>
+    /// <param name="count">Frames wanted; fewer come back when the video ends sooner.</param>
+    /// <param name="toEnd">Decode past <paramref name="count"/> to the last frame (the last shard, whose true end only decoding tells).</param>
+    public static async Task<DecodedFrames> DecodeAsync(string path, double fps, int first, int count, bool toEnd,
+        FrameFormat format, CancellationToken cancellationToken)
+    {
+        using var pixels = new MemoryStream(format.BytesPerFrame * Math.Max(count, 1));
+        var input = new List<string>();
+        // Seek half a frame early: accurate seek keeps frames at or after that time, so frame `first` is the first kept.
+        if (first > 0) input.Add("-ss " + ((first - 0.5) / fps).ToString("0.######", CultureInfo.InvariantCulture));
+        var output = new List<string>
+        {
+            "-map 0:v:0", "-an", "-sn", "-dn",
+            $"-vf scale={format.Width}:{format.Height}:flags=area,format={format.PixelFormat}",
+            $"-pix_fmt {format.PixelFormat}",
+        };
+        if (!toEnd) output.Add($"-frames:v {count}");
+        try
+        {
+            await FFMpegArguments
+                .FromFileInput(path, verifyExists: true, o => { foreach (var a in input) o.WithCustomArgument(a); })
+                .OutputToPipe(new StreamPipeSink(pixels) { Format = "rawvideo" }, o => { foreach (var a in output) o.WithCustomArgument(a); })
+                .CancellableThrough(cancellationToken)
+                .ProcessAsynchronously(throwOnError: true);
+        }
+        catch (FFMpegProcessException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new VideoInputException("decoding failed: " + FfmpegErrors.Summarise(e.Result.StandardError, path, e.Message), e);
+        }
+        catch (FFMpegException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new VideoInputException("decoding failed: " + e.Message.Split('\n')[0], e);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var decoded = (int)(pixels.Length / format.BytesPerFrame);
+        var bytes = pixels.GetBuffer().AsSpan(0, decoded * format.BytesPerFrame).ToArray();
+        return new DecodedFrames(format, first, decoded, bytes);
+    }
+}

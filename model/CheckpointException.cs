@@ -1,0 +1,4 @@
+namespace STADNet.Model;
+
+/// <summary>A checkpoint that cannot be used: missing, corrupt, or of a format this build does not know.</summary>
+public sealed class CheckpointException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using STADNet.Model.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace STADNet.Model;
+
+/// <summary>
+/// The silo's model slots: one dedicated thread per slot, each with its own copy of the network.
+/// TorchSharp's dispose scopes and grad mode are per thread, so model work never runs on a
+/// thread pool or grain scheduler thread; callers await a task while the slot computes.
+/// </summary>
+public sealed class ScoringEngine : IDisposable
+{
+    private readonly BlockingCollection<ScoringWork> queue = new();
+    private readonly Thread[] threads;
+    private readonly Device device;
+
+    public ScoringEngine(int slots)
+    {
+        if (slots < 1) throw new ArgumentOutOfRangeException(nameof(slots), "a scoring engine needs at least one slot");
+        Slots = slots;
+        device = cuda.is_available() ? CUDA : CPU;
+        // Share the cores between slots instead of letting every slot claim all of them.
+        if (device.type == DeviceType.CPU) set_num_threads(Math.Max(1, Environment.ProcessorCount / slots));
+        threads = Enumerable.Range(0, slots).Select(i => new Thread(Run) { IsBackground = true, Name = $"stadnet-model-{i}" }).ToArray();
+        foreach (var t in threads) t.Start();
+    }
+
+    public int Slots { get; }
+    public int QueueDepth => queue.Count;
+    public string DeviceName => device.ToString();
+
+    /// <summary>Raw per-frame evidence for frames after the context frames.</summary>
+    public Task<float[]> ScoreAsync(string checkpointPath, byte[] pixels, int frameCount, int contextFrames, CancellationToken cancellationToken)
+    {
+        var work = new ScoringWork(checkpointPath, pixels, frameCount, contextFrames, cancellationToken);
+        queue.Add(work, cancellationToken);
+        return work.Completion.Task;
+    }
+
+    private void Run()
+    {
+        var models = new Dictionary<string, (Checkpoint Checkpoint, StadNetVae Model)>();
+        try
+        {
+            foreach (var work in queue.GetConsumingEnumerable())
+            {
+                if (work.CancellationToken.IsCancellationRequested)
+                {
+                    work.Completion.TrySetCanceled(work.CancellationToken);
+                    continue;
+                }
+                try
+                {
+                    if (!models.TryGetValue(work.CheckpointPath, out var loaded))
+                    {
+                        var checkpoint = Checkpoint.Load(work.CheckpointPath);
+                        loaded = (checkpoint, checkpoint.CreateModel(device));
+                        models[work.CheckpointPath] = loaded;
+                    }
+                    var scores = FrameScorer.ScoreRaw(loaded.Model, loaded.Checkpoint.Header.Settings, work.Pixels, work.FrameCount, work.ContextFrames, device);
+                    work.Completion.TrySetResult(scores);
+                }
+                catch (Exception e)
+                {
+                    work.Completion.TrySetException(e);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var (_, model) in models.Values) model.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        queue.CompleteAdding();
+        foreach (var t in threads) t.Join(TimeSpan.FromSeconds(30));
+        queue.Dispose();
+    }
+
+    private sealed record ScoringWork(string CheckpointPath, byte[] Pixels, int FrameCount, int ContextFrames, CancellationToken CancellationToken)
+    {
+        public TaskCompletionSource<float[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
