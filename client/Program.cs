@@ -1,11 +1,3 @@
-using System.CommandLine;
-using STADNet.Client.Commands;
+using STADNet.Client;
 
-var root = new RootCommand("STADNet: find anomalous events in archives of video footage.")
-{
-    ScanCommand.Create(),
-    TrainCommand.Create(),
-    EvalCommand.Create(),
-//BENCH
-};
-return await root.Parse(args).InvokeAsync();
+return await StadnetCli.Build().Parse(args).InvokeAsync();

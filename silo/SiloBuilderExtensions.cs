@@ -9,9 +9,13 @@ namespace STADNet.Silo;
 /// <summary>Everything a STADNet silo needs, whether it runs alone, in a cluster, or embedded in the CLI.</summary>
 public static class SiloBuilderExtensions
 {
+    /// <summary>A silo alone on this machine: loopback clustering on the configured ports.</summary>
+    public static ISiloBuilder UseStadnetClustering(this ISiloBuilder silo, SiloOptions options) =>
+        silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+
+    /// <summary>The grains' services and options, whatever the clustering (test clusters bring their own).</summary>
     public static ISiloBuilder AddStadnet(this ISiloBuilder silo, IConfiguration configuration, SiloOptions options)
     {
-        silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
         silo.Configure<ScanOptions>(configuration.GetSection(ScanOptions.Section));
         silo.Services.AddSingleton(options);
         // Model threads are created once per silo and shared by every worker activation.

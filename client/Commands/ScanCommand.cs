@@ -48,7 +48,7 @@ public static class ScanCommand
         return new ScanJobSpec(fullSource, Path.GetFullPath(output), checkpoint);
     }
 
-    public static async Task<ScanProgress> RunJobAsync(IClusterClient client, ScanJobSpec spec, ProgressReporter reporter, CancellationToken cancellationToken)
+    public static async Task<ScanProgress> RunJobAsync(IClusterClient client, ScanJobSpec spec, ProgressReporter reporter, CancellationToken cancellationToken, TextWriter? console = null)
     {
         var jobId = $"scan-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
         var job = client.GetGrain<IScanJobGrain>(jobId);
@@ -60,10 +60,11 @@ public static class ScanCommand
             progress = await job.GetProgressAsync();
         }
         reporter.Report(progress);
+        console ??= Console.Out;
         if (progress.State == ScanProgress.Completed)
         {
-            Console.WriteLine($"{progress.VideosTotal} videos scanned, {progress.VideosFailed} failed; reports in {spec.OutputDirectory}");
-            Console.WriteLine($"summary: {progress.SummaryPath}");
+            console.WriteLine($"{progress.VideosTotal} videos scanned, {progress.VideosFailed} failed; reports in {spec.OutputDirectory}");
+            console.WriteLine($"summary: {progress.SummaryPath}");
         }
         else
         {

@@ -34,7 +34,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             level >= LogLevel.Error || (level >= LogLevel.Warning && category?.StartsWith("STADNet", StringComparison.Ordinal) == true));
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         var options = new SiloOptions { WorkerSlots = workerSlots, SiloPort = FreePort(), GatewayPort = FreePort(), ClusterId = "stadnet-embedded" };
-        builder.UseOrleans(silo => silo.AddStadnet(builder.Configuration, options));
+        builder.UseOrleans(silo => silo.UseStadnetClustering(options).AddStadnet(builder.Configuration, options));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);
         return new EmbeddedCluster(host);

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Diagnostics;
+using STADNet.Client.Hosting;
+using STADNet.Client.Terminal;
+using STADNet.Grains;
+using STADNet.Media;
+using STADNet.Model;
+
+namespace STADNet.Client.Commands;
+
+/// <summary>
+/// <c>stadnet bench &lt;source&gt;</c>: on the same footage, in one run, FFmpeg decode-only
+/// frames/s, model-only frames/s and end-to-end scan frames/s through the grains.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var source = new Argument<string>("source") { Description = "A video file or folder to measure on." };
+        var model = new Option<string?>("--model") { Description = "Checkpoint (default: the shipped model)." };
+        var slots = new Option<int>("--slots") { Description = "Model slots.", DefaultValueFactory = _ => 1 };
+        var command = new Command("bench", "Measure decode, model and end-to-end throughput.") { source, model, slots };
+        command.SetAction((result, cancellationToken) => CommandErrors.Guard(() =>
+            RunAsync(result.GetValue(source)!, result.GetValue(model), result.GetValue(slots), cancellationToken)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string source, string? model, int slots, CancellationToken cancellationToken)
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"stadnet-bench-{Guid.NewGuid():N}");
+        var spec = ScanCommand.Validate(source, output, model);
+        var checkpoint = Checkpoint.Load(spec.CheckpointPath);
+        var settings = checkpoint.Header.Settings;
+        var format = new FrameFormat(settings.Width, settings.Height, settings.Colour);
+        var shardFrames = new ScanOptions().ShardFrames;
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; model {checkpoint.Id} at {settings.Width}x{settings.Height}, {slots} slot(s)");
+        var rssStart = CurrentRssMiB();
+
+        // 1. Decode only: every video, shard by shard as workers do, to the model's input format.
+        var shards = new List<DecodedFrames>();
+        var clock = Stopwatch.StartNew();
+        foreach (var path in VideoArchive.List(spec.Source))
+        {
+            VideoInfo info;
+            try { info = await VideoProbe.ProbeAsync(path, cancellationToken); }
+            catch (VideoInputException) { continue; }
+            for (var first = 0; first < info.FrameCount; first += shardFrames)
+            {
+                var context = first > 0 ? 1 : 0;
+                var count = Math.Min(shardFrames, info.FrameCount - first);
+                shards.Add(await ShardDecoder.DecodeAsync(path, info.Fps, first - context, count + context,
+                    first + count >= info.FrameCount, format, cancellationToken));
+            }
+        }
+        var decodeSeconds = clock.Elapsed.TotalSeconds;
+        var frames = shards.Sum(s => s.Count) - shards.Count(s => s.FirstFrame > 0);
+        if (frames == 0) throw new UsageException($"no readable video in {source}");
+
+        // 2. Model only: the same shards through the silo's scoring engine, after one warm-up pass.
+        double modelSeconds;
+        using (var engine = new ScoringEngine(slots))
+        {
+            await engine.ScoreAsync(spec.CheckpointPath, shards[0].Pixels, shards[0].Count, 0, cancellationToken);
+            clock.Restart();
+            await Task.WhenAll(shards.Select(s => engine.ScoreAsync(spec.CheckpointPath, s.Pixels, s.Count, s.FirstFrame > 0 ? 1 : 0, cancellationToken)));
+            modelSeconds = clock.Elapsed.TotalSeconds;
+        }
+        shards.Clear();
+        var rssBeforeScan = CurrentRssMiB();
+
+        // 3. End to end: an embedded silo scans the footage through the grains.
+        clock.Restart();
+        await using (var cluster = await EmbeddedCluster.StartAsync(slots, cancellationToken))
+        {
+            var startup = clock.Elapsed.TotalSeconds;
+            var quiet = new ProgressReporter(TextWriter.Null, interactive: false);
+            clock.Restart();
+            var progress = await ScanCommand.RunJobAsync(cluster.Client, spec, quiet, cancellationToken, TextWriter.Null);
+            var scanSeconds = clock.Elapsed.TotalSeconds;
+            var rssAfter = CurrentRssMiB();
+
+            var decodeFps = frames / decodeSeconds;
+            var modelFps = frames / modelSeconds;
+            var scanFps = progress.FramesScored / scanSeconds;
+            var slower = Math.Min(decodeFps, modelFps);
+            Console.WriteLine($"frames                 {frames}");
+            Console.WriteLine($"decode only            {decodeFps,10:F1} frames/s  ({decodeSeconds:F2} s)");
+            Console.WriteLine($"model only             {modelFps,10:F1} frames/s  ({modelSeconds:F2} s)");
+            Console.WriteLine($"end-to-end scan        {scanFps,10:F1} frames/s  ({scanSeconds:F2} s, silo start-up {startup:F2} s more)");
+            Console.WriteLine($"end-to-end / slower    {scanFps / slower,10:P0}   (target: at least 70%)");
+            Console.WriteLine($"resident memory        start {rssStart:F0} MiB, before scan {rssBeforeScan:F0} MiB, after scan {rssAfter:F0} MiB");
+        }
+        Directory.Delete(output, recursive: true);
+        return 0;
+    }
+
+    private static double CurrentRssMiB()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64 / (1024.0 * 1024.0);
+    }
+}

@@ -1,0 +1,77 @@
+using STADNet.Client.Hosting;
+using STADNet.Model;
+using STADNet.Tests.Support;
+
+namespace STADNet.Tests.Model;
+
+public sealed class CheckpointTests
+{
+    [Fact]
+    public void The_shipped_checkpoint_loads_with_its_calibration_and_training_record()
+    {
+        var checkpoint = Checkpoint.Load(ShippedModel.Path);
+        Assert.Equal(12, checkpoint.Id.Length);
+        Assert.True(checkpoint.Header.Calibration.LogStd > 0);
+        Assert.True(double.IsFinite(checkpoint.Header.Calibration.Threshold));
+        Assert.NotNull(checkpoint.Header.Training);
+        Assert.Contains("ucsd-ped2", checkpoint.Header.Training!.Data);
+    }
+
+    [Fact]
+    public void A_checkpoint_with_a_flipped_byte_is_refused_as_corrupt()
+    {
+        using var temp = new TempFolder();
+        var bytes = File.ReadAllBytes(ShippedModel.Path);
+        bytes[^100] ^= 0x01;
+        File.WriteAllBytes(temp.Combine("x.ckpt"), bytes);
+        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(temp.Combine("x.ckpt")));
+        Assert.Contains("corrupt", error.Message);
+    }
+
+    [Fact]
+    public void A_checkpoint_of_an_unknown_format_version_is_refused_by_version()
+    {
+        using var temp = new TempFolder();
+        var bytes = File.ReadAllBytes(ShippedModel.Path);
+        BitConverter.GetBytes(99).CopyTo(bytes, 8);
+        File.WriteAllBytes(temp.Combine("x.ckpt"), bytes);
+        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(temp.Combine("x.ckpt")));
+        Assert.Contains("version 99", error.Message);
+    }
+
+    [Fact]
+    public void Files_that_are_not_checkpoints_are_refused()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp.Combine("x.ckpt"), "hello");
+        Assert.Throws<CheckpointException>(() => Checkpoint.Load(temp.Combine("x.ckpt")));
+        Assert.Throws<CheckpointException>(() => Checkpoint.Load(temp.Combine("missing.ckpt")));
+        var truncated = File.ReadAllBytes(ShippedModel.Path)[..4096];
+        File.WriteAllBytes(temp.Combine("t.ckpt"), truncated);
+        Assert.Throws<CheckpointException>(() => Checkpoint.Load(temp.Combine("t.ckpt")));
+    }
+
+    [Fact]
+    public async Task A_saved_and_reloaded_checkpoint_scores_identically()
+    {
+        using var temp = new TempFolder();
+        var original = Checkpoint.Load(ShippedModel.Path);
+        var settings = original.Header.Settings;
+        var frames = 20;
+        var pixels = new byte[frames * settings.BytesPerFrame];
+        new Random(3).NextBytes(pixels);
+
+        var copy = temp.Combine("copy.ckpt");
+        var (before, after) = await ModelThread.Run(() =>
+        {
+            using var model = original.CreateModel();
+            var scores = FrameScorer.ScoreRaw(model, settings, pixels, frames, 0);
+            Checkpoint.Save(copy, original.Header, model);
+            using var reloaded = Checkpoint.Load(copy).CreateModel();
+            return (scores, FrameScorer.ScoreRaw(reloaded, settings, pixels, frames, 0));
+        });
+
+        Assert.Equal(before, after);
+        Assert.Equal(original.Id, Checkpoint.Load(copy).Id);
+    }
+}

@@ -1,0 +1,125 @@
+using STADNet.Client.Commands;
+using STADNet.Client.Terminal;
+using STADNet.Grains.Messages;
+using STADNet.Grains.Reports;
+using STADNet.Media;
+using STADNet.Tests.Support;
+
+namespace STADNet.Tests.Scanning;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ScanJobTests(ClusterFixture fixture)
+{
+    private static readonly ProgressReporter Quiet = new(TextWriter.Null, interactive: false);
+
+    private async Task<ScanProgress> ScanAsync(string source, string output)
+    {
+        var spec = ScanCommand.Validate(source, output, ClusterFixture.Checkpoint);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        return await ScanCommand.RunJobAsync(fixture.Client, spec, Quiet, timeout.Token, TextWriter.Null);
+    }
+
+    [Fact]
+    public async Task Every_video_in_a_folder_gets_a_report_with_one_score_per_decoded_frame()
+    {
+        using var temp = new TempFolder();
+        // 47 frames: not a multiple of the shard or clip length; 150 frames at 25 fps in mkv in a subfolder: three shards.
+        var short10 = SyntheticFootage.Walkway(temp.Combine("archive", "cam-a.mp4"), 47);
+        var long25 = SyntheticFootage.Walkway(temp.Combine("archive", "north", "cam-b.mkv"), 150, fps: 25);
+        File.WriteAllText(temp.Combine("archive", "readme.txt"), "not a video extension: ignored");
+
+        var progress = await ScanAsync(temp.Combine("archive"), temp.Combine("out"));
+
+        Assert.Equal(ScanProgress.Completed, progress.State);
+        Assert.Equal(2, progress.VideosTotal);
+        Assert.Equal(0, progress.VideosFailed);
+        var reports = Reports.ReadAll(temp.Combine("out"));
+        Assert.Equal(2, reports.Count);
+        foreach (var (video, fps) in new[] { (short10, 10.0), (long25, 25.0) })
+        {
+            var report = Reports.For(reports, video);
+            Assert.Equal(VideoReport.Ok, report.Status);
+            Assert.Null(report.Error);
+            Assert.Equal(Tool.CountFrames(video), report.FrameCount);
+            Assert.Equal(report.FrameCount, report.FrameScores.Count);
+            Assert.Equal(fps, report.Fps, 3);
+            Assert.All(report.FrameScores, s => Assert.True(float.IsFinite(s)));
+            Assert.Equal(VideoIds.For(Path.GetFullPath(video)), report.VideoId);
+            Assert.True(File.Exists(temp.Combine("out", report.VideoId, "report.json")));
+            Assert.False(string.IsNullOrEmpty(report.Model.Id));
+            foreach (var e in report.Events)
+            {
+                Assert.InRange(e.StartFrame, 0, e.EndFrame);
+                Assert.InRange(e.EndFrame, e.StartFrame, report.FrameCount - 1);
+                Assert.True(e.PeakScore >= report.Threshold);
+                Assert.Equal(report.FrameScores[e.PeakFrame], e.PeakScore, 3);
+            }
+        }
+
+        var summary = Reports.ReadSummary(temp.Combine("out"));
+        Assert.Equal(2, summary.VideosTotal);
+        Assert.Equal(2, summary.VideosOk);
+        Assert.Equal(reports.Sum(r => r.Events.Count), summary.Events.Count);
+        Assert.Equal(summary.Events.OrderByDescending(e => e.Event.PeakScore).Select(e => e.Event.PeakScore), summary.Events.Select(e => e.Event.PeakScore));
+        Assert.Equal(Enumerable.Range(1, summary.Events.Count), summary.Events.Select(e => e.Rank));
+        foreach (var v in summary.Videos)
+            Assert.Equal(Math.Round(Reports.For(reports, v.Source).FrameScores.Max(), 4), v.TopScore, 3);
+    }
+
+    [Fact]
+    public async Task Bad_inputs_get_error_reports_with_reasons_while_good_videos_are_scored()
+    {
+        using var temp = new TempFolder();
+        var good = SyntheticFootage.Walkway(temp.Combine("archive", "good.mp4"), 40);
+        var bad = SyntheticFootage.BadInputs(temp.Combine("archive", "bad"), good);
+
+        var progress = await ScanAsync(temp.Combine("archive"), temp.Combine("out"));
+
+        Assert.Equal(ScanProgress.Completed, progress.State);
+        Assert.Equal(6, progress.VideosTotal);
+        Assert.Equal(5, progress.VideosFailed);
+        var reports = Reports.ReadAll(temp.Combine("out"));
+        Assert.Equal(6, reports.Count);
+        var scored = Reports.For(reports, good);
+        Assert.Equal(VideoReport.Ok, scored.Status);
+        Assert.Equal(40, scored.FrameScores.Count);
+
+        var expected = new Dictionary<string, string>
+        {
+            ["zero"] = "empty file",
+            ["truncated"] = "",
+            ["text"] = "not a readable video",
+            ["audio"] = "no video stream",
+            ["unreadable"] = "cannot read file",
+        };
+        foreach (var (kind, path) in bad)
+        {
+            var report = Reports.For(reports, path);
+            Assert.Equal(VideoReport.Failed, report.Status);
+            Assert.False(string.IsNullOrWhiteSpace(report.Error), $"{kind} has no reason");
+            Assert.DoesNotContain('\n', report.Error);
+            Assert.Contains(expected[kind], report.Error);
+            Assert.Empty(report.FrameScores);
+        }
+
+        var summary = Reports.ReadSummary(temp.Combine("out"));
+        Assert.Equal(1, summary.VideosOk);
+        Assert.Equal(5, summary.VideosFailed);
+        Assert.All(summary.Videos.Where(v => v.Status == VideoReport.Failed), v => Assert.False(string.IsNullOrEmpty(v.Error)));
+    }
+
+    [Fact]
+    public async Task Scanning_the_same_video_twice_gives_the_same_id_and_scores()
+    {
+        using var temp = new TempFolder();
+        var video = SyntheticFootage.Walkway(temp.Combine("cam.mp4"), 90, anomaly: (50, 70));
+
+        await ScanAsync(video, temp.Combine("first"));
+        await ScanAsync(video, temp.Combine("second"));
+
+        var first = Reports.ReadAll(temp.Combine("first")).Single();
+        var second = Reports.ReadAll(temp.Combine("second")).Single();
+        Assert.Equal(first.VideoId, second.VideoId);
+        Assert.Equal(first.FrameScores, second.FrameScores);
+    }
+}
