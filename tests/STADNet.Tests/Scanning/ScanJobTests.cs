@@ -109,6 +109,26 @@ public sealed class ScanJobTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_injected_anomaly_is_reported_as_an_event_and_outranks_normal_footage()
+    {
+        using var temp = new TempFolder();
+        var intruder = SyntheticFootage.Walkway(temp.Combine("in", "intruder.mp4"), 120, anomaly: (60, 85));
+        var normal = SyntheticFootage.Walkway(temp.Combine("in", "normal.mp4"), 120);
+
+        await ScanAsync(temp.Combine("in"), temp.Combine("out"));
+
+        var reports = Reports.ReadAll(temp.Combine("out"));
+        var scores = Reports.For(reports, intruder).FrameScores;
+        var inside = scores.Skip(60).Take(26).Average();
+        var outside = scores.Take(50).Average();
+        Assert.True(inside > outside + 3, $"anomaly frames average {inside:F2}, normal frames {outside:F2}");
+        var top = Reports.ReadSummary(temp.Combine("out")).Events.First();
+        Assert.Equal(Path.GetFullPath(intruder), top.Source);
+        Assert.True(top.Event.StartFrame <= 70 && top.Event.EndFrame >= 75, $"top event {top.Event.StartFrame}-{top.Event.EndFrame}");
+        Assert.True(Reports.For(reports, normal).FrameScores.Max() < top.Event.PeakScore);
+    }
+
+    [Fact]
     public async Task Scanning_the_same_video_twice_gives_the_same_id_and_scores()
     {
         using var temp = new TempFolder();

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what STADNet needs beyond the .NET SDK: FFmpeg (ffmpeg + ffprobe) from the distribution.
+set -euo pipefail
+
+need=()
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "error: the .NET 10 SDK is required (dotnet not on PATH)" >&2
+  exit 1
+fi
+
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ffmpeg"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq ffmpeg >/dev/null
+fi
+echo "dependencies: dotnet $(dotnet --version), $(ffmpeg -version | head -n1 | cut -d' ' -f1-3)"
