@@ -31,6 +31,7 @@ public sealed class Checkpoint
 
     public StadNetVae CreateModel(TorchSharp.torch.Device? device = null)
     {
+        TorchRuntime.EnsureInitialised();
         var model = new StadNetVae("stadnet", Header.Settings);
         using (var reader = new BinaryReader(new MemoryStream(Weights)))
             model.load(reader, strict: true);

@@ -15,6 +15,7 @@ public static class ClipBatch
     public static Tensor Features(ReadOnlySpan<byte> pixels, int frameCount, ModelSettings settings, Device? device = null)
     {
         if (frameCount < 1) throw new ArgumentException("at least one frame is needed", nameof(frameCount));
+        TorchRuntime.EnsureInitialised();
         if (pixels.Length < frameCount * settings.BytesPerFrame) throw new ArgumentException("pixel buffer shorter than the frames it claims", nameof(pixels));
         using var scope = NewDisposeScope();
         var raw = tensor(pixels[..(frameCount * settings.BytesPerFrame)].ToArray(),

@@ -20,6 +20,7 @@ public sealed class ScoringEngine : IDisposable
     {
         if (slots < 1) throw new ArgumentOutOfRangeException(nameof(slots), "a scoring engine needs at least one slot");
         Slots = slots;
+        TorchRuntime.EnsureInitialised();
         device = cuda.is_available() ? CUDA : CPU;
         // Share the cores between slots instead of letting every slot claim all of them.
         if (device.type == DeviceType.CPU) set_num_threads(Math.Max(1, Environment.ProcessorCount / slots));

@@ -15,6 +15,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     public TrainingResult Train(IReadOnlyList<TrainingVideo> videos, string dataDescription, Action<EpochResult>? onEpoch, CancellationToken cancellationToken)
     {
         settings.Validate();
+        TorchRuntime.EnsureInitialised();
         var clock = Stopwatch.StartNew();
         torch.manual_seed(options.Seed);
         var random = new Random(options.Seed);
