@@ -11,16 +11,20 @@ public static class ShardDecoder
     /// <param name="first">First frame to decode.</param>
     /// <param name="count">Frames wanted; fewer come back when the video ends sooner.</param>
     /// <param name="toEnd">Decode past <paramref name="count"/> to the last frame (the last shard, whose true end only decoding tells).</param>
-    public static async Task<DecodedFrames> DecodeAsync(string path, double fps, int first, int count, bool toEnd,
+    /// <param name="startOffset">Seconds from the file's start to the video stream's first frame (audio may start earlier).</param>
+    public static async Task<DecodedFrames> DecodeAsync(string path, double fps, double startOffset, int first, int count, bool toEnd,
         FrameFormat format, CancellationToken cancellationToken)
     {
         using var pixels = new MemoryStream(format.BytesPerFrame * Math.Max(count, 1));
         var input = new List<string>();
         // Seek half a frame early: accurate seek keeps frames at or after that time, so frame `first` is the first kept.
-        if (first > 0) input.Add("-ss " + ((first - 0.5) / fps).ToString("0.######", CultureInfo.InvariantCulture));
+        // -ss counts from the earliest stream's start, so the video stream's own offset is added.
+        if (first > 0) input.Add("-ss " + Math.Max(0, startOffset + (first - 0.5) / fps).ToString("0.######", CultureInfo.InvariantCulture));
         var output = new List<string>
         {
             "-map 0:v:0", "-an", "-sn", "-dn",
+            // Frames as decoded: a constant-rate output would duplicate or drop frames around the seek point.
+            "-fps_mode passthrough",
             $"-vf scale={format.Width}:{format.Height}:flags=area,format={format.PixelFormat}",
             $"-pix_fmt {format.PixelFormat}",
         };

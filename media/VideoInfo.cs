@@ -7,4 +7,5 @@ public sealed record VideoInfo(
     int Width,
     int Height,
     double DurationSeconds,
-    string Codec);
+    string Codec,
+    double StartOffsetSeconds = 0);

@@ -42,7 +42,8 @@ public static class VideoProbe
         if (frames <= 0) frames = (int)Math.Round(duration.TotalSeconds * fps);
         if (frames <= 0) throw new VideoInputException("video stream holds no frames");
         if (video.Width is not > 0 || video.Height is not > 0) throw new VideoInputException("video stream has no frame size");
-        return new VideoInfo(fps, frames, video.Width.Value, video.Height.Value, frames / fps, video.CodecName ?? "unknown");
+        var offset = Math.Max(0, (video.StartTime - analysis.Format.StartTime).TotalSeconds);
+        return new VideoInfo(fps, frames, video.Width.Value, video.Height.Value, frames / fps, video.CodecName ?? "unknown", offset);
     }
 
     /// <summary>Fails early with a plain reason when the file is missing, empty or cannot be opened.</summary>

@@ -78,8 +78,9 @@ public sealed class ScoringEngine : IDisposable
     public void Dispose()
     {
         queue.CompleteAdding();
-        foreach (var t in threads) t.Join(TimeSpan.FromSeconds(30));
-        queue.Dispose();
+        // A slot still mid-inference keeps the queue; disposing it under the thread would crash the process.
+        var stopped = threads.All(t => t.Join(TimeSpan.FromSeconds(30)));
+        if (stopped) queue.Dispose();
     }
 
     private sealed record ScoringWork(string CheckpointPath, byte[] Pixels, int FrameCount, int ContextFrames, CancellationToken CancellationToken)

@@ -48,7 +48,7 @@ public static class BenchCommand
             {
                 var context = first > 0 ? 1 : 0;
                 var count = Math.Min(shardFrames, info.FrameCount - first);
-                shards.Add(await ShardDecoder.DecodeAsync(path, info.Fps, first - context, count + context,
+                shards.Add(await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, first - context, count + context,
                     first + count >= info.FrameCount, format, cancellationToken));
             }
         }

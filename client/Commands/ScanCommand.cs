@@ -39,7 +39,9 @@ public static class ScanCommand
     public static ScanJobSpec Validate(string source, string output, string? model)
     {
         var fullSource = Path.GetFullPath(source);
-        if (!File.Exists(fullSource) && !Directory.Exists(fullSource)) throw new UsageException($"source not found: {source}");
+        // A broken link is still a source: its report says what is wrong with it.
+        if (!File.Exists(fullSource) && !Directory.Exists(fullSource) && new FileInfo(fullSource).LinkTarget is null)
+            throw new UsageException($"source not found: {source}");
         if (File.Exists(output)) throw new UsageException($"--out must be a folder, and {output} is a file");
         var checkpoint = Path.GetFullPath(model ?? ShippedModel.Path);
         if (!File.Exists(checkpoint)) throw new UsageException($"checkpoint not found: {checkpoint}");

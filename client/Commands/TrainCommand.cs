@@ -55,7 +55,7 @@ public static class TrainCommand
             try
             {
                 var info = await VideoProbe.ProbeAsync(path, cancellationToken);
-                var frames = await ShardDecoder.DecodeAsync(path, info.Fps, 0, info.FrameCount, toEnd: true, format, cancellationToken);
+                var frames = await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, 0, info.FrameCount, toEnd: true, format, cancellationToken);
                 videos.Add(new TrainingVideo(Path.GetFileName(path), frames.Pixels, frames.Count));
             }
             catch (VideoInputException e)

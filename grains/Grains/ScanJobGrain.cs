@@ -60,7 +60,7 @@ public sealed partial class ScanJobGrain(IOptions<ScanOptions> options, ILogger<
                         outcome = await video.ScanAsync(new VideoScanRequest(jobId, videoId, source, request.OutputDirectory,
                             request.CheckpointPath, model, calibration, plan));
                     }
-                    catch (Exception e) when (e is not OperationCanceledException)
+                    catch (Exception e)
                     {
                         // One video's failure is that video's error line, never the job's end.
                         LogVideoCrashed(e, jobId, source);

@@ -20,7 +20,7 @@ public sealed partial class ShardWorkerGrain(ScoringEngine engine, ILogger<Shard
         {
             var format = new FrameFormat(shard.Width, shard.Height, shard.Colour);
             var decodeFrom = shard.FirstFrame - shard.ContextFrames;
-            var frames = await ShardDecoder.DecodeAsync(shard.Source, shard.Fps, decodeFrom, shard.FrameCount + shard.ContextFrames,
+            var frames = await ShardDecoder.DecodeAsync(shard.Source, shard.Fps, shard.StartOffsetSeconds, decodeFrom, shard.FrameCount + shard.ContextFrames,
                 shard.ToEnd, format, cancellationToken);
             if (frames.Count <= shard.ContextFrames)
                 return new SegmentScores(shard.FirstFrame, [], frames.Count == 0 ? "no frames could be decoded" : null);

@@ -60,7 +60,7 @@ public sealed partial class VideoScanGrain(ILogger<VideoScanGrain> logger) : Gra
             var count = Math.Min(plan.ShardFrames, info.FrameCount - first);
             var last = first + count >= info.FrameCount;
             shards.Add(new ClipShard(request.Source, request.CheckpointPath, info.Fps, first, count, last,
-                first > 0 ? 1 : 0, plan.Width, plan.Height, plan.Colour));
+                first > 0 ? 1 : 0, plan.Width, plan.Height, plan.Colour, info.StartOffsetSeconds));
         }
 
         using var slots = new SemaphoreSlim(Math.Max(1, plan.MaxShardsInFlight));
@@ -78,6 +78,7 @@ public sealed partial class VideoScanGrain(ILogger<VideoScanGrain> logger) : Gra
         }));
 
         var scores = new List<float>(info.FrameCount);
+        var padded = 0;
         for (var i = 0; i < results.Length; i++)
         {
             var (shard, result) = (shards[i], results[i]);
@@ -90,13 +91,13 @@ public sealed partial class VideoScanGrain(ILogger<VideoScanGrain> logger) : Gra
             }
             scores.AddRange(result.RawScores.Take(shard.ToEnd ? int.MaxValue : shard.FrameCount));
             // A damaged middle shard can decode short; hold its last score so later frames keep their place.
-            for (var k = result.RawScores.Length; !shard.ToEnd && k < shard.FrameCount; k++) scores.Add(result.RawScores[^1]);
+            for (var k = result.RawScores.Length; !shard.ToEnd && k < shard.FrameCount; k++, padded++) scores.Add(result.RawScores[^1]);
         }
         if (scores.Count == 0) throw new VideoInputException("no frames could be decoded");
         // The container promised more frames than decode: the file is cut short or damaged.
-        var missing = info.FrameCount - scores.Count;
+        var missing = info.FrameCount - scores.Count + padded;
         if (missing > Math.Max(TruncationToleranceFrames, info.FrameCount / 50))
-            throw new VideoInputException($"truncated or damaged: only {scores.Count} of {info.FrameCount} frames could be decoded");
+            throw new VideoInputException($"truncated or damaged: only {scores.Count - padded} of {info.FrameCount} frames could be decoded");
         return scores.ToArray();
     }
 

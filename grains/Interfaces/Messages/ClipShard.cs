@@ -15,4 +15,5 @@ public sealed record ClipShard(
     [property: Id(6)] int ContextFrames,
     [property: Id(7)] int Width,
     [property: Id(8)] int Height,
-    [property: Id(9)] bool Colour);
+    [property: Id(9)] bool Colour,
+    [property: Id(10)] double StartOffsetSeconds);

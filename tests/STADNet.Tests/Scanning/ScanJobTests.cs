@@ -3,6 +3,7 @@ using STADNet.Client.Terminal;
 using STADNet.Grains.Messages;
 using STADNet.Grains.Reports;
 using STADNet.Media;
+using STADNet.Model;
 using STADNet.Tests.Support;
 
 namespace STADNet.Tests.Scanning;
@@ -23,9 +24,10 @@ public sealed class ScanJobTests(ClusterFixture fixture)
     public async Task Every_video_in_a_folder_gets_a_report_with_one_score_per_decoded_frame()
     {
         using var temp = new TempFolder();
-        // 47 frames: not a multiple of the shard or clip length; 150 frames at 25 fps in mkv in a subfolder: three shards.
+        // 47 frames: not a multiple of the shard or clip length; 150 frames at 25 fps in mkv in a subfolder, with an
+        // audio track: three shards, each seeking in a file with more than one stream.
         var short10 = SyntheticFootage.Walkway(temp.Combine("archive", "cam-a.mp4"), 47);
-        var long25 = SyntheticFootage.Walkway(temp.Combine("archive", "north", "cam-b.mkv"), 150, fps: 25);
+        var long25 = SyntheticFootage.Walkway(temp.Combine("archive", "north", "cam-b.mkv"), 150, fps: 25, audio: true);
         File.WriteAllText(temp.Combine("archive", "readme.txt"), "not a video extension: ignored");
 
         var progress = await ScanAsync(temp.Combine("archive"), temp.Combine("out"));
@@ -56,6 +58,13 @@ public sealed class ScanJobTests(ClusterFixture fixture)
             }
         }
 
+        // Shards seek into the video and are stitched back: the result must equal scoring the whole video in one piece.
+        var whole = await ScoreWholeVideoAsync(long25);
+        var stitched = Reports.For(reports, long25).FrameScores;
+        Assert.Equal(whole.Length, stitched.Count);
+        for (var i = 0; i < whole.Length; i++)
+            Assert.True(Math.Abs(whole[i] - stitched[i]) < 2e-3, $"frame {i}: whole-video score {whole[i]}, stitched {stitched[i]}");
+
         var summary = Reports.ReadSummary(temp.Combine("out"));
         Assert.Equal(2, summary.VideosTotal);
         Assert.Equal(2, summary.VideosOk);
@@ -64,6 +73,21 @@ public sealed class ScanJobTests(ClusterFixture fixture)
         Assert.Equal(Enumerable.Range(1, summary.Events.Count), summary.Events.Select(e => e.Rank));
         foreach (var v in summary.Videos)
             Assert.Equal(Math.Round(Reports.For(reports, v.Source).FrameScores.Max(), 4), v.TopScore, 3);
+    }
+
+    private static async Task<float[]> ScoreWholeVideoAsync(string video)
+    {
+        var checkpoint = Checkpoint.Load(ClusterFixture.Checkpoint);
+        var settings = checkpoint.Header.Settings;
+        var info = await VideoProbe.ProbeAsync(video, CancellationToken.None);
+        var frames = await ShardDecoder.DecodeAsync(video, info.Fps, info.StartOffsetSeconds, 0, info.FrameCount, toEnd: true,
+            new FrameFormat(settings.Width, settings.Height, settings.Colour), CancellationToken.None);
+        var raw = await ModelThread.Run(() =>
+        {
+            using var model = checkpoint.CreateModel();
+            return FrameScorer.ScoreRaw(model, settings, frames.Pixels, frames.Count, 0);
+        });
+        return checkpoint.Header.Calibration.Calibrate(raw);
     }
 
     [Fact]

@@ -8,13 +8,13 @@ namespace STADNet.Tests.Support;
 /// </summary>
 public static class SyntheticFootage
 {
-    public static string Walkway(string path, int frames, int fps = 10, (int From, int To)? anomaly = null, int width = 360, int height = 240)
+    public static string Walkway(string path, int frames, int fps = 10, (int From, int To)? anomaly = null, int width = 360, int height = 240, bool audio = false)
     {
         var seconds = (frames / (double)fps + 1).ToString("0.###", CultureInfo.InvariantCulture);
         var filter = "[0][1]overlay=x='40+mod(t*12\\,260)':y=90[a];[a][2]overlay=x='300-mod(t*9\\,250)':y=150[b]";
         filter += anomaly is { } a
-            ? $";[b][3]overlay=x='mod(t*150\\,{width})':y=110:enable='between(n\\,{a.From}\\,{a.To})',format=yuv420p"
-            : ";[b]format=yuv420p";
+            ? $";[b][3]overlay=x='mod(t*150\\,{width})':y=110:enable='between(n\\,{a.From}\\,{a.To})',format=yuv420p[v]"
+            : ";[b]format=yuv420p[v]";
         var args = new List<string>
         {
             "-v", "error", "-y",
@@ -23,7 +23,11 @@ public static class SyntheticFootage
             "-f", "lavfi", "-i", $"color=c=0x303030:s=10x26:r={fps}:d={seconds}",
         };
         if (anomaly is not null) args.AddRange(["-f", "lavfi", "-i", $"color=c=white:s=60x40:r={fps}:d={seconds}"]);
-        args.AddRange(["-filter_complex", filter, "-frames:v", frames.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-g", "30", path]);
+        // An audio track, as much camera footage has: seeking in a multi-stream file must still land on the right frame.
+        if (audio) args.AddRange(["-f", "lavfi", "-i", $"sine=frequency=300:duration={seconds}"]);
+        args.AddRange(["-filter_complex", filter, "-map", "[v]"]);
+        if (audio) args.AddRange(["-map", $"{(anomaly is null ? 3 : 4)}:a", "-c:a", "aac"]);
+        args.AddRange(["-frames:v", frames.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-g", "30", path]);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         Tool.Run("ffmpeg", args.ToArray());
         return path;
