@@ -29,8 +29,6 @@ public sealed class ScoringEngine : IDisposable
     }
 
     public int Slots { get; }
-    public int QueueDepth => queue.Count;
-    public string DeviceName => device.ToString();
 
     /// <summary>Raw per-frame evidence for frames after the context frames.</summary>
     public Task<float[]> ScoreAsync(string checkpointPath, byte[] pixels, int frameCount, int contextFrames, CancellationToken cancellationToken)

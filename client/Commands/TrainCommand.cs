@@ -32,11 +32,11 @@ public static class TrainCommand
         var lines = new List<string> { "epoch,train_loss,heldout_loss,seconds" };
         var trainer = new Trainer(settings, options);
         // Model work stays on this one thread: TorchSharp scopes and grad mode are per thread.
-        var result = await RunOnModelThread(() => trainer.Train(videos, Path.GetFullPath(folder), e =>
+        var result = await ModelThread.Run(() => trainer.Train(videos, Path.GetFullPath(folder), e =>
         {
             Console.WriteLine($"epoch {e.Epoch,3}/{epochs}  train {e.TrainLoss:F5}  held-out {e.HeldOutLoss:F5}  ({e.Seconds:F0} s)");
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{e.Epoch},{e.TrainLoss:R},{e.HeldOutLoss:R},{e.Seconds:F1}"));
-        }, cancellationToken));
+        }, cancellationToken), "stadnet-train");
         Checkpoint.Save(output, result.Header, result.Model);
         result.Model.Dispose();
         await File.WriteAllLinesAsync(csv, lines, cancellationToken);
@@ -65,17 +65,5 @@ public static class TrainCommand
         }
         if (videos.Count == 0) throw new UsageException($"no readable videos in {folder}");
         return videos;
-    }
-
-    internal static Task<T> RunOnModelThread<T>(Func<T> work)
-    {
-        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try { completion.SetResult(work()); }
-            catch (Exception e) { completion.SetException(e); }
-        }) { IsBackground = true, Name = "stadnet-train" };
-        thread.Start();
-        return completion.Task;
     }
 }
