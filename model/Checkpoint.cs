@@ -12,7 +12,8 @@ namespace STADNet.Model;
 /// </summary>
 public sealed class Checkpoint
 {
-    public const int FormatVersion = 1;
+    /// <summary>2: STADNet with both streams, attention, segment head and the three-part score formula.</summary>
+    public const int FormatVersion = 2;
     private static readonly byte[] Magic = "STADNETC"u8.ToArray();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
@@ -29,10 +30,10 @@ public sealed class Checkpoint
     /// <summary>First 12 hex digits of the file's checksum: two files with the same id hold the same model.</summary>
     public string Id { get; }
 
-    public StadNetVae CreateModel(TorchSharp.torch.Device? device = null)
+    public StadNet CreateModel(TorchSharp.torch.Device? device = null)
     {
         TorchRuntime.EnsureInitialised();
-        var model = new StadNetVae("stadnet", Header.Settings);
+        var model = new StadNet("stadnet", Header.Settings);
         using (var reader = new BinaryReader(new MemoryStream(Weights)))
             model.load(reader, strict: true);
         if (device is not null) model.to(device);
@@ -40,7 +41,7 @@ public sealed class Checkpoint
         return model;
     }
 
-    public static void Save(string path, CheckpointHeader header, StadNetVae model)
+    public static void Save(string path, CheckpointHeader header, StadNet model)
     {
         using var weights = new MemoryStream();
         using (var writer = new BinaryWriter(weights, Encoding.UTF8, leaveOpen: true))

@@ -1,30 +1,62 @@
+using STADNet.Model.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace STADNet.Model;
 
 /// <summary>
-/// Turns decoded frames into network input: per frame an appearance channel group and a motion
-/// group (difference to the previous frame), cut into clips of <see cref="ModelSettings.ClipFrames"/>.
+/// Turns decoded frames into network input: per frame the appearance channels at network size and
+/// the dense optical flow from the previous frame, estimated at decode size and pooled down, then
+/// cut into clips of <see cref="ModelSettings.ClipFrames"/>.
 /// </summary>
 public static class ClipBatch
 {
-    private const float MotionGain = 4f;
+    /// <summary>Flow is stored in half-pixels of the network input, so walkers sit near 1 like the appearance values.</summary>
+    public const float FlowGain = 2f;
 
-    /// <summary>Per-frame features [N, 2C, H, W]. The first frame's motion is zero unless a context frame precedes it.</summary>
-    public static Tensor Features(ReadOnlySpan<byte> pixels, int frameCount, ModelSettings settings, Device? device = null)
+    /// <summary>Frame pairs per optical-flow pass, so memory stays flat however long the shard.</summary>
+    private const int FlowPairsPerPass = 32;
+
+    [ThreadStatic] private static OpticalFlow? flowEstimator;
+
+    /// <summary>Decoded bytes [N, H, W, C] at decode size to float frames [N, C, H, W] in 0..1.</summary>
+    public static Tensor Frames(ReadOnlySpan<byte> pixels, int frameCount, ModelSettings settings, Device? device = null)
     {
         if (frameCount < 1) throw new ArgumentException("at least one frame is needed", nameof(frameCount));
         TorchRuntime.EnsureInitialised();
         if (pixels.Length < frameCount * settings.BytesPerFrame) throw new ArgumentException("pixel buffer shorter than the frames it claims", nameof(pixels));
         using var scope = NewDisposeScope();
         var raw = tensor(pixels[..(frameCount * settings.BytesPerFrame)].ToArray(),
-            [frameCount, settings.Height, settings.Width, settings.ImageChannels], dtype: ScalarType.Byte);
+            [frameCount, settings.DecodeHeight, settings.DecodeWidth, settings.ImageChannels], dtype: ScalarType.Byte);
         if (device is not null) raw = raw.to(device);
-        var frames = raw.to_type(ScalarType.Float32).div_(255f).permute(0, 3, 1, 2);
-        var previous = frameCount > 1 ? cat([frames[..1], frames[..(frameCount - 1)]], 0) : frames;
-        var motion = (frames - previous) * MotionGain;
-        var appearance = (frames - 0.5f) * 2f;
+        return raw.to_type(ScalarType.Float32).div_(255f).permute(0, 3, 1, 2).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per-frame features [N, C + 2, H, W]. The first frame's flow is zero: a context frame before it gives it motion.</summary>
+    public static Tensor Features(ReadOnlySpan<byte> pixels, int frameCount, ModelSettings settings, Device? device = null)
+    {
+        using var scope = NewDisposeScope();
+        return Features(Frames(pixels, frameCount, settings, device), settings).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per-frame features [N, C + 2, H, W] from float frames [N, C, decode H, decode W] in 0..1.</summary>
+    public static Tensor Features(Tensor frames, ModelSettings settings)
+    {
+        using var scope = NewDisposeScope();
+        var n = frames.shape[0];
+        var luminance = frames.shape[1] == 1 ? frames : frames.mean([1], keepdim: true);
+        var flow = zeros(n, 2, frames.shape[2], frames.shape[3], dtype: frames.dtype, device: frames.device);
+        flowEstimator ??= new OpticalFlow();
+        for (var from = 1; from < n; from += FlowPairsPerPass)
+        {
+            using var pass = NewDisposeScope();
+            var to = (int)Math.Min(n, from + FlowPairsPerPass);
+            flow[from..to] = flowEstimator.forward(luminance[(from - 1)..(to - 1)], luminance[from..to]);
+        }
+        var scale = settings.DecodeScale;
+        var motion = scale == 1 ? flow * FlowGain : nn.functional.avg_pool2d(flow, scale) * (FlowGain / scale);
+        var small = scale == 1 ? frames : nn.functional.avg_pool2d(frames, scale);
+        var appearance = (small - 0.5f) * 2f;
         return cat([appearance, motion], 1).contiguous().MoveToOuterDisposeScope();
     }
 
@@ -38,7 +70,7 @@ public static class ClipBatch
         return starts;
     }
 
-    /// <summary>Stacks clips [B, 2C, T, H, W] from per-frame features, repeating the last frame when fewer than T exist.</summary>
+    /// <summary>Stacks clips [B, C + 2, T, H, W] from per-frame features, repeating the last frame when fewer than T exist.</summary>
     public static Tensor Clips(Tensor features, IReadOnlyList<int> starts, int clipFrames)
     {
         using var scope = NewDisposeScope();

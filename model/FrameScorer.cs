@@ -4,22 +4,24 @@ using static TorchSharp.torch;
 
 namespace STADNet.Model;
 
-/// <summary>Raw per-frame anomaly evidence: the worst local reconstruction error of each frame.</summary>
+/// <summary>Raw per-frame anomaly evidence of decoded frames. Call on a model thread.</summary>
 public static class FrameScorer
 {
     /// <summary>Clips scored per forward pass, so memory stays flat however long the shard.</summary>
     public const int ClipsPerPass = 16;
 
     /// <summary>
-    /// Scores frames <paramref name="contextFrames"/>..<paramref name="frameCount"/> of the buffer;
-    /// earlier frames only give the first scored frame its motion. Call on a model thread.
+    /// Evidence for frames <paramref name="contextFrames"/>..<paramref name="frameCount"/> of the buffer;
+    /// earlier frames only give the first scored frame its motion.
     /// </summary>
-    public static float[] ScoreRaw(StadNetVae model, ModelSettings settings, ReadOnlySpan<byte> pixels,
+    public static FrameEvidence ScoreRaw(StadNet model, ModelSettings settings, ReadOnlySpan<byte> pixels,
         int frameCount, int contextFrames, Device? device = null)
     {
         if (contextFrames < 0 || contextFrames >= frameCount) throw new ArgumentException("no frames left to score after the context", nameof(contextFrames));
         var targets = frameCount - contextFrames;
-        var sums = new double[targets];
+        var cells = settings.HeatmapCells;
+        var sums = new double[3, targets];
+        var patches = new double[targets * cells];
         var counts = new int[targets];
         model.eval();
         using (inference_mode())
@@ -32,29 +34,47 @@ public static class FrameScorer
                 using var pass = NewDisposeScope();
                 var batchStarts = starts.Skip(b).Take(ClipsPerPass).ToList();
                 var clips = ClipBatch.Clips(features, batchStarts, settings.ClipFrames);
-                var perFrame = PatchEvidence(model, clips, settings).cpu().data<float>().ToArray();
+                var evidence = Evidence(model, clips, settings);
+                var reconstruction = evidence.Reconstruction.cpu().data<float>().ToArray();
+                var divergence = evidence.Divergence.cpu().data<float>().ToArray();
+                var segment = evidence.Segment.cpu().data<float>().ToArray();
+                var grid = evidence.Patches.cpu().data<float>().ToArray();
                 for (var c = 0; c < batchStarts.Count; c++)
                 for (var t = 0; t < settings.ClipFrames; t++)
                 {
                     var frame = batchStarts[c] + t;
                     if (frame >= targets) continue; // padding of a clip longer than the shard
-                    sums[frame] += perFrame[c * settings.ClipFrames + t];
+                    var i = c * settings.ClipFrames + t;
+                    sums[0, frame] += reconstruction[i];
+                    sums[1, frame] += divergence[i];
+                    sums[2, frame] += segment[c];
+                    for (var k = 0; k < cells; k++) patches[frame * cells + k] += grid[i * cells + k];
                     counts[frame]++;
                 }
             }
         }
-        return sums.Select((s, i) => (float)(s / counts[i])).ToArray();
+        float Mean(int component, int frame) => (float)(sums[component, frame] / counts[frame]);
+        return new FrameEvidence(
+            Enumerable.Range(0, targets).Select(f => Mean(0, f)).ToArray(),
+            Enumerable.Range(0, targets).Select(f => Mean(1, f)).ToArray(),
+            Enumerable.Range(0, targets).Select(f => Mean(2, f)).ToArray(),
+            patches.Select((p, i) => (float)(p / counts[i / cells])).ToArray());
     }
 
-    /// <summary>[B*T] worst patch-mean squared error per frame of each clip.</summary>
-    public static Tensor PatchEvidence(StadNetVae model, Tensor clips, ModelSettings settings)
+    /// <summary>Per clip and frame: worst patch error, worst latent divergence, segment logit, and the patch grid.</summary>
+    public static ClipEvidence Evidence(StadNet model, Tensor clips, ModelSettings settings)
     {
         using var scope = NewDisposeScope();
-        using var result = model.Reconstruct(clips);
-        var error = (result.Reconstruction - clips).pow(2).sum(1); // [B, T, H, W]
-        var frames = error.reshape(-1, 1, settings.Height, settings.Width);
-        var stride = Math.Max(1, settings.PatchSize / 2);
-        var patches = nn.functional.avg_pool2d(frames, settings.PatchSize, stride);
-        return patches.flatten(1).amax(1).MoveToOuterDisposeScope();
+        using var output = model.Run(clips);
+        long b = clips.shape[0], t = settings.ClipFrames;
+        var error = (output.Reconstruction - model.Target(clips)).pow(2).mean([1]); // [B, T, H, W]
+        var grid = nn.functional.avg_pool2d(error.reshape(b * t, 1, settings.Height, settings.Width), settings.PatchSize)
+            .reshape(b * t, settings.HeatmapCells);
+        var divergence = output.Divergence() is { } kl
+            ? kl.flatten(2).amax(2).repeat_interleave(2, 1).reshape(b * t)
+            : zeros(b * t, device: clips.device);
+        var segment = output.SegmentLogit?.alias() ?? zeros(b, device: clips.device);
+        return new ClipEvidence(grid.amax(1).MoveToOuterDisposeScope(), divergence.MoveToOuterDisposeScope(),
+            segment.MoveToOuterDisposeScope(), grid.MoveToOuterDisposeScope());
     }
 }

@@ -1,19 +1,70 @@
 namespace STADNet.Model;
 
 /// <summary>
-/// Maps raw reconstruction evidence to a score that means the same in every video: temporal
-/// smoothing, then a z-score of the log evidence against held-out normal footage. The threshold
-/// is the 99.5th percentile of that held-out footage's calibrated scores.
+/// The score formula, fitted on held-out normal footage so a score means the same in every video.
+/// Per frame t:
+/// <code>
+///   raw(t)   = z_R(log R(t)) + z_K(log(K(t) + 1e-6)) + z_S(logit S(t))
+///   score(t) = (mean of raw over the centred window around t − Mean) / Std
+/// </code>
+/// R is the worst patch reconstruction error of the frame, K the worst latent KL divergence, S the
+/// segment probability of its clip (its logit is the head's output); each z is that component's
+/// z-score on held-out normal frames, so all three weigh the same. A component an ablation removed
+/// drops out of the sum. Mean and Std are those of the smoothed raw score on the held-out frames, so a
+/// calibrated score is in standard deviations of normal footage, and <see cref="Threshold"/>
+/// (events start there) is its <c>ThresholdQuantile</c> quantile there. Heatmap cells are patch
+/// errors z-scored against all held-out patches.
 /// </summary>
-public sealed record ScoreCalibration(double LogMean, double LogStd, double Threshold, int SmoothingWindow)
+public sealed record ScoreCalibration(
+    ComponentCalibration Reconstruction,
+    ComponentCalibration? Divergence,
+    ComponentCalibration? Segment,
+    ComponentCalibration Heat,
+    double Mean,
+    double Std,
+    double Threshold,
+    int SmoothingWindow)
 {
-    public float[] Calibrate(IReadOnlyList<float> raw)
+    /// <summary>Calibrated heat below this is stored as 0 in a report's heatmap bytes.</summary>
+    public const float HeatMin = -4f;
+    /// <summary>Calibrated heat above this is stored as 255.</summary>
+    public const float HeatMax = 12f;
+
+    /// <summary>The un-smoothed sum of component z-scores, per frame.</summary>
+    public float[] Combine(FrameEvidence evidence)
     {
-        var smoothed = Smooth(raw, SmoothingWindow);
+        var raw = new float[evidence.Count];
+        for (var i = 0; i < raw.Length; i++)
+        {
+            var sum = Reconstruction.Z(LogOf(evidence.Reconstruction[i]));
+            if (Divergence is not null) sum += Divergence.Z(Math.Log(evidence.Divergence[i] + 1e-6));
+            if (Segment is not null) sum += Segment.Z(evidence.Segment[i]);
+            raw[i] = (float)sum;
+        }
+        return raw;
+    }
+
+    /// <summary>Smoothed and standardised scores of a whole video's combined evidence.</summary>
+    public float[] Calibrate(IReadOnlyList<float> combined) => Finish(combined, Mean, Std, SmoothingWindow);
+
+    public static float[] Finish(IReadOnlyList<float> combined, double mean, double std, int window)
+    {
+        var smoothed = Smooth(combined, window);
         var scores = new float[smoothed.Length];
-        for (var i = 0; i < scores.Length; i++)
-            scores[i] = (float)((Math.Log(Math.Max(smoothed[i], 1e-12)) - LogMean) / LogStd);
+        for (var i = 0; i < scores.Length; i++) scores[i] = (float)((smoothed[i] - mean) / std);
         return scores;
+    }
+
+    /// <summary>Heatmap bytes, row-major per frame: calibrated patch heat mapped from <see cref="HeatMin"/>..<see cref="HeatMax"/> to 0..255.</summary>
+    public byte[] Heatmap(FrameEvidence evidence)
+    {
+        var bytes = new byte[evidence.Patches.Length];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var z = Heat.Z(LogOf(evidence.Patches[i]));
+            bytes[i] = (byte)Math.Clamp(Math.Round((z - HeatMin) / (HeatMax - HeatMin) * 255), 0, 255);
+        }
+        return bytes;
     }
 
     /// <summary>Centred moving average; the window shrinks at the ends instead of padding.</summary>
@@ -31,18 +82,25 @@ public sealed record ScoreCalibration(double LogMean, double LogStd, double Thre
         return result;
     }
 
-    public static ScoreCalibration Fit(IEnumerable<IReadOnlyList<float>> heldOutRawPerVideo, int smoothingWindow, double quantile)
+    /// <summary>Fits the formula on held-out normal footage, one evidence record per video.</summary>
+    public static ScoreCalibration Fit(IReadOnlyList<FrameEvidence> heldOut, ModelSettings settings, int smoothingWindow, double quantile)
     {
-        var logs = heldOutRawPerVideo
-            .SelectMany(v => Smooth(v, smoothingWindow))
-            .Select(s => Math.Log(Math.Max(s, 1e-12)))
-            .ToArray();
-        if (logs.Length < 2) throw new InvalidOperationException("calibration needs held-out footage of at least two frames");
-        var mean = logs.Average();
-        var std = Math.Sqrt(logs.Sum(l => (l - mean) * (l - mean)) / (logs.Length - 1));
-        if (!(std > 1e-9)) std = 1e-9;
-        var calibrated = logs.Select(l => (l - mean) / std).Order().ToArray();
+        var frames = heldOut.SelectMany(e => e.Reconstruction).Select(v => LogOf(v)).ToArray();
+        var reconstruction = ComponentCalibration.Fit(frames);
+        var divergence = settings.Variational
+            ? ComponentCalibration.Fit(heldOut.SelectMany(e => e.Divergence).Select(v => Math.Log(v + 1e-6)).ToArray())
+            : null;
+        var segment = settings.SegmentHead
+            ? ComponentCalibration.Fit(heldOut.SelectMany(e => e.Segment).Select(v => (double)v).ToArray())
+            : null;
+        var heat = ComponentCalibration.Fit(heldOut.SelectMany(e => e.Patches).Select(v => LogOf(v)).ToArray());
+        var partial = new ScoreCalibration(reconstruction, divergence, segment, heat, 0, 1, 0, smoothingWindow);
+        var smoothed = heldOut.SelectMany(e => Smooth(partial.Combine(e), smoothingWindow)).Select(v => (double)v).ToArray();
+        var combined = ComponentCalibration.Fit(smoothed);
+        var calibrated = smoothed.Select(combined.Z).Order().ToArray();
         var index = Math.Clamp((int)Math.Ceiling(quantile * calibrated.Length) - 1, 0, calibrated.Length - 1);
-        return new ScoreCalibration(mean, std, calibrated[index], smoothingWindow);
+        return partial with { Mean = combined.Mean, Std = combined.Std, Threshold = calibrated[index] };
     }
+
+    private static double LogOf(float value) => Math.Log(Math.Max(value, 1e-12));
 }

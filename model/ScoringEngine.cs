@@ -30,8 +30,8 @@ public sealed class ScoringEngine : IDisposable
 
     public int Slots { get; }
 
-    /// <summary>Raw per-frame evidence for frames after the context frames.</summary>
-    public Task<float[]> ScoreAsync(string checkpointPath, byte[] pixels, int frameCount, int contextFrames, CancellationToken cancellationToken)
+    /// <summary>Combined per-frame evidence and heatmaps for frames after the context frames.</summary>
+    public Task<ShardEvidence> ScoreAsync(string checkpointPath, byte[] pixels, int frameCount, int contextFrames, CancellationToken cancellationToken)
     {
         var work = new ScoringWork(checkpointPath, pixels, frameCount, contextFrames, cancellationToken);
         queue.Add(work, cancellationToken);
@@ -40,7 +40,7 @@ public sealed class ScoringEngine : IDisposable
 
     private void Run()
     {
-        var models = new Dictionary<string, (Checkpoint Checkpoint, StadNetVae Model)>();
+        var models = new Dictionary<string, (Checkpoint Checkpoint, StadNet Model)>();
         try
         {
             foreach (var work in queue.GetConsumingEnumerable())
@@ -58,8 +58,9 @@ public sealed class ScoringEngine : IDisposable
                         loaded = (checkpoint, checkpoint.CreateModel(device));
                         models[work.CheckpointPath] = loaded;
                     }
-                    var scores = FrameScorer.ScoreRaw(loaded.Model, loaded.Checkpoint.Header.Settings, work.Pixels, work.FrameCount, work.ContextFrames, device);
-                    work.Completion.TrySetResult(scores);
+                    var header = loaded.Checkpoint.Header;
+                    var evidence = FrameScorer.ScoreRaw(loaded.Model, header.Settings, work.Pixels, work.FrameCount, work.ContextFrames, device);
+                    work.Completion.TrySetResult(new ShardEvidence(header.Calibration.Combine(evidence), header.Calibration.Heatmap(evidence)));
                 }
                 catch (Exception e)
                 {
@@ -83,6 +84,6 @@ public sealed class ScoringEngine : IDisposable
 
     private sealed record ScoringWork(string CheckpointPath, byte[] Pixels, int FrameCount, int ContextFrames, CancellationToken CancellationToken)
     {
-        public TaskCompletionSource<float[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<ShardEvidence> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

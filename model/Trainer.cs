@@ -6,12 +6,18 @@ using static TorchSharp.torch;
 namespace STADNet.Model;
 
 /// <summary>
-/// Trains the VAE on normal footage: reconstruction MSE plus a KL term, Adam with weight decay,
-/// flip/brightness/contrast augmentation, the best held-out epoch kept, then calibration on the
-/// held-out tail of every video. Runs synchronously on the calling thread.
+/// Trains STADNet on normal footage. Loss per mini-batch of normal clips plus anomalous clips
+/// (pseudo-anomalies made from the normal footage, or a user's labelled anomalies):
+/// reconstruction MSE and KL on the normal clips, binary cross-entropy of the segment score on
+/// both, and the anomalous margin loss pushing anomalous reconstruction error above normal; L2
+/// weight decay through Adam. The tail of every normal video is held out: its loss picks the best
+/// epoch and its scores calibrate the model. Runs synchronously on the calling thread.
 /// </summary>
 public sealed class Trainer(ModelSettings settings, TrainingOptions options)
 {
+    /// <summary>Held-out anomalous clips, made once so every epoch is judged on the same ones.</summary>
+    private const int HeldOutAnomalies = 64;
+
     public TrainingResult Train(IReadOnlyList<TrainingVideo> videos, string dataDescription, Action<EpochResult>? onEpoch, CancellationToken cancellationToken)
     {
         settings.Validate();
@@ -25,8 +31,23 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         if (trainClips.Count == 0 || heldOutClips.Count == 0)
             throw new InvalidOperationException($"not enough footage: need at least {(settings.ClipFrames + 1) * 8} frames of normal video");
 
-        var features = videos.Select(v => ClipBatch.Features(v.Pixels, v.FrameCount, settings)).ToList();
-        var model = new StadNetVae("stadnet", settings);
+        var frames = videos.Select(v => tensor(v.Pixels, [v.FrameCount, settings.DecodeHeight, settings.DecodeWidth, settings.ImageChannels], dtype: ScalarType.Byte)
+            .permute(0, 3, 1, 2).contiguous()).ToList();
+        var features = new List<Tensor>();
+        foreach (var f in frames)
+        {
+            using var scope = NewDisposeScope();
+            features.Add(ClipBatch.Features(f.to_type(ScalarType.Float32).div_(255f), settings).MoveToOuterDisposeScope());
+        }
+        var pseudo = new PseudoAnomalies(settings, frames);
+        var trainSources = splits.Select((s, v) => new PseudoAnomalies.Source(v, s.TrainFrom - 1, s.TrainTo)).Where(s => s.To - s.From > settings.ClipFrames).ToList();
+        var heldSources = splits.Select((s, v) => new PseudoAnomalies.Source(v, s.HeldFrom - 1, s.HeldTo)).Where(s => s.To - s.From > settings.ClipFrames).ToList();
+        var labelledAnomalies = videos.Select((v, i) => (v, i)).Where(x => x.v.Abnormal)
+            .SelectMany(x => ClipStartsIn(1, x.v.FrameCount, options.ClipStride).Select(c => (x.i, c))).ToList();
+        var heldOutAnomalies = pseudo.Make(HeldOutAnomalies, heldSources, new Random(options.Seed + 1));
+
+        var model = new StadNet("stadnet", settings);
+        var augmentation = new ClipAugmentation(settings, options);
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var history = new List<EpochResult>();
         Dictionary<string, Tensor>? best = null;
@@ -42,19 +63,21 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
                 var order = trainClips.OrderBy(_ => random.Next()).ToList();
                 double trainSum = 0;
                 var batches = 0;
-                for (var b = 0; b < order.Count; b += options.BatchSize)
+                for (var b = 0; b + options.BatchSize / 2 <= order.Count; b += options.BatchSize)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
-                    var batch = Augment(Batch(features, order.Skip(b).Take(options.BatchSize)), random);
+                    var normal = Batch(features, order.Skip(b).Take(options.BatchSize));
+                    var anomalous = Anomalies(pseudo, trainSources, features, labelledAnomalies, random);
+                    var batch = augmentation.Apply(cat([normal, anomalous], 0), random);
                     optimizer.zero_grad();
-                    var loss = Loss(model, batch);
+                    var loss = Loss(model, batch, normal.shape[0]);
                     loss.backward();
                     optimizer.step();
                     trainSum += loss.item<float>();
                     batches++;
                 }
-                var heldOut = HeldOutLoss(model, features, heldOutClips);
+                var heldOut = HeldOutLoss(model, features, heldOutClips, heldOutAnomalies);
                 var result = new EpochResult(epoch, trainSum / batches, heldOut, epochClock.Elapsed.TotalSeconds);
                 history.Add(result);
                 onEpoch?.Invoke(result);
@@ -83,16 +106,19 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         finally
         {
             DisposeAll(best);
+            heldOutAnomalies.Dispose();
             foreach (var f in features) f.Dispose();
+            foreach (var f in frames) f.Dispose();
         }
     }
 
     private sealed record VideoSplit(int TrainFrom, int TrainTo, int HeldFrom, int HeldTo);
 
+    /// <summary>Frame 0 has no flow, so clips start at 1. Labelled anomalous videos are never held out.</summary>
     private VideoSplit Split(TrainingVideo video)
     {
+        if (video.Abnormal || video.FrameCount < 2 * settings.ClipFrames + 2) return new VideoSplit(0, 0, 0, 0);
         var held = Math.Max(settings.ClipFrames, (int)Math.Round(video.FrameCount * options.HeldOutFraction));
-        if (video.FrameCount < 2 * settings.ClipFrames + 1) return new VideoSplit(0, 0, 0, 0);
         var cut = video.FrameCount - held;
         return new VideoSplit(1, cut, cut, video.FrameCount);
     }
@@ -109,48 +135,72 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         return stack(parts, 0).permute(0, 2, 1, 3, 4).contiguous().MoveToOuterDisposeScope();
     }
 
-    /// <summary>Flip, brightness and contrast on the appearance channels; motion flips with them.</summary>
-    private Tensor Augment(Tensor batch, Random random)
+    /// <summary>Half labelled anomalies when the user gave some, otherwise all pseudo-anomalies.</summary>
+    private Tensor Anomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> sources, IReadOnlyList<Tensor> features,
+        IReadOnlyList<(int Video, int Start)> labelled, Random random)
     {
         using var scope = NewDisposeScope();
-        if (random.NextDouble() < 0.5) batch = batch.flip(-1);
-        var c = settings.ImageChannels;
-        var appearance = batch[.., ..c];
-        var motion = batch[.., c..];
-        var contrast = (float)(0.8 + 0.4 * random.NextDouble());
-        var brightness = (float)(0.2 * (random.NextDouble() - 0.5));
-        appearance = (appearance * contrast + brightness).clamp(-1, 1);
-        motion *= contrast;
-        return cat([appearance, motion], 1).MoveToOuterDisposeScope();
+        var count = options.AnomaliesPerBatch;
+        if (labelled.Count == 0) return pseudo.Make(count, sources, random).MoveToOuterDisposeScope();
+        var real = Batch(features, Enumerable.Range(0, count / 2).Select(_ => labelled[random.Next(labelled.Count)]));
+        return cat([real, pseudo.Make(count - count / 2, sources, random)], 0).MoveToOuterDisposeScope();
     }
 
-    private Tensor Loss(StadNetVae model, Tensor batch)
+    /// <summary>The first <paramref name="normalCount"/> clips of the batch are normal, the rest anomalous.</summary>
+    private Tensor Loss(StadNet model, Tensor batch, long normalCount)
     {
         using var scope = NewDisposeScope();
-        using var result = model.Reconstruct(batch);
-        var reconstruction = nn.functional.mse_loss(result.Reconstruction, batch);
-        var kl = -0.5 * (1 + result.LogVariance - result.Mean.pow(2) - result.LogVariance.exp()).mean();
-        return (reconstruction + options.KlWeight * kl).MoveToOuterDisposeScope();
+        using var output = model.Run(batch);
+        long b = batch.shape[0], t = settings.ClipFrames;
+        var error = (output.Reconstruction - model.Target(batch)).pow(2).mean([1]); // [B, T, H, W]
+        var total = error[..(int)normalCount].mean();
+        if (output.LogVariance is not null)
+        {
+            var kl = 0.5 * (output.Mean.pow(2) + output.LogVariance.exp() - 1 - output.LogVariance);
+            total += options.KlWeight * kl[..(int)normalCount].mean();
+        }
+        var anomalous = b - normalCount;
+        if (anomalous > 0)
+        {
+            if (output.SegmentLogit is not null)
+            {
+                var labels = cat([zeros(normalCount, device: batch.device), ones(anomalous, device: batch.device)], 0);
+                total += options.SegmentWeight * nn.functional.binary_cross_entropy_with_logits(output.SegmentLogit, labels);
+            }
+            // The anomalous loss works on the evidence the score uses: each clip's worst patches.
+            var patches = nn.functional.avg_pool2d(error.reshape(b * t, 1, settings.Height, settings.Width), settings.PatchSize);
+            var clipError = patches.reshape(b, t, -1).amax(2).mean([1]).clamp_min(1e-8).log();
+            var pairs = Math.Min(normalCount, anomalous);
+            var gap = clipError[(int)normalCount..(int)(normalCount + pairs)] - clipError[..(int)pairs];
+            total += options.MarginWeight * nn.functional.relu(options.Margin - gap).mean();
+        }
+        return total.MoveToOuterDisposeScope();
     }
 
-    private double HeldOutLoss(StadNetVae model, IReadOnlyList<Tensor> features, IReadOnlyList<(int, int)> clips)
+    private double HeldOutLoss(StadNet model, IReadOnlyList<Tensor> features, IReadOnlyList<(int, int)> clips, Tensor anomalies)
     {
         model.eval();
         double sum = 0;
         var batches = 0;
         using var mode = inference_mode();
+        var perBatch = (int)Math.Max(1, anomalies.shape[0] * options.BatchSize / Math.Max(1, clips.Count));
         for (var b = 0; b < clips.Count; b += options.BatchSize)
         {
             using var scope = NewDisposeScope();
-            sum += Loss(model, Batch(features, clips.Skip(b).Take(options.BatchSize))).item<float>();
+            var normal = Batch(features, clips.Skip(b).Take(options.BatchSize));
+            var from = (int)Math.Min(anomalies.shape[0], (long)batches * perBatch);
+            var to = (int)Math.Min(anomalies.shape[0], from + perBatch);
+            var batch = to > from ? cat([normal, anomalies[from..to]], 0) : normal;
+            using var loss = Loss(model, batch, normal.shape[0]);
+            sum += loss.item<float>();
             batches++;
         }
         return sum / batches;
     }
 
-    private ScoreCalibration Calibrate(StadNetVae model, IReadOnlyList<TrainingVideo> videos, IReadOnlyList<VideoSplit> splits)
+    private ScoreCalibration Calibrate(StadNet model, IReadOnlyList<TrainingVideo> videos, IReadOnlyList<VideoSplit> splits)
     {
-        var raw = new List<IReadOnlyList<float>>();
+        var evidence = new List<FrameEvidence>();
         for (var v = 0; v < videos.Count; v++)
         {
             var s = splits[v];
@@ -158,9 +208,9 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
             // One frame before the held-out tail gives its first frame motion, as a shard's context frame does.
             var first = s.HeldFrom - 1;
             var pixels = videos[v].Pixels.AsSpan(first * settings.BytesPerFrame, (s.HeldTo - first) * settings.BytesPerFrame);
-            raw.Add(FrameScorer.ScoreRaw(model, settings, pixels, s.HeldTo - first, contextFrames: 1));
+            evidence.Add(FrameScorer.ScoreRaw(model, settings, pixels, s.HeldTo - first, contextFrames: 1));
         }
-        return ScoreCalibration.Fit(raw, options.SmoothingWindow, options.ThresholdQuantile);
+        return ScoreCalibration.Fit(evidence, settings, options.SmoothingWindow, options.ThresholdQuantile);
     }
 
     private static void DisposeAll(Dictionary<string, Tensor>? tensors)

@@ -2,4 +2,4 @@ using STADNet.Model.Modules;
 
 namespace STADNet.Model;
 
-public sealed record TrainingResult(StadNetVae Model, CheckpointHeader Header, IReadOnlyList<EpochResult> History);
+public sealed record TrainingResult(StadNet Model, CheckpointHeader Header, IReadOnlyList<EpochResult> History);

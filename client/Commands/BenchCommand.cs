@@ -31,7 +31,7 @@ public static class BenchCommand
         var spec = ScanCommand.Validate(source, output, model);
         var checkpoint = Checkpoint.Load(spec.CheckpointPath);
         var settings = checkpoint.Header.Settings;
-        var format = new FrameFormat(settings.Width, settings.Height, settings.Colour);
+        var format = new FrameFormat(settings.DecodeWidth, settings.DecodeHeight, settings.Colour);
         var shardFrames = new ScanOptions().ShardFrames;
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; model {checkpoint.Id} at {settings.Width}x{settings.Height}, {slots} slot(s)");
         var rssStart = CurrentRssMiB();

@@ -10,23 +10,36 @@ public static class TrainCommand
 {
     public static Command Create()
     {
+        var defaults = new TrainingOptions();
         var folder = new Argument<string>("folder") { Description = "Folder of normal footage (searched recursively) or one video." };
         var output = new Option<string>("--out") { Description = "Checkpoint file to write.", Required = true };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
-        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => new TrainingOptions().Seed };
-        var command = new Command("train", "Train the anomaly model on normal footage.") { folder, output, epochs, seed };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => defaults.Epochs };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => defaults.Seed };
+        var abnormal = new Option<string?>("--abnormal") { Description = "Folder of footage that is anomalous throughout, if you have some: it trains the segment head and margin loss beside the pseudo-anomalies." };
+        var without = new Option<string[]>("--without")
+        {
+            Description = $"Leave a part out, for ablation studies: {string.Join(", ", ModelParts.Names)}. Repeatable.",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [],
+        };
+        var command = new Command("train", "Train the anomaly model on normal footage.") { folder, output, epochs, seed, abnormal, without };
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(() =>
-            RunAsync(result.GetValue(folder)!, result.GetValue(output)!, result.GetValue(epochs), result.GetValue(seed), cancellationToken)));
+            RunAsync(result.GetValue(folder)!, result.GetValue(output)!, result.GetValue(epochs), result.GetValue(seed),
+                result.GetValue(abnormal), result.GetValue(without) ?? [], cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string folder, string output, int epochs, int seed, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string folder, string output, int epochs, int seed, string? abnormal, string[] without, CancellationToken cancellationToken)
     {
         if (epochs < 1) throw new UsageException("--epochs must be at least 1");
-        var settings = new ModelSettings();
+        if (abnormal is not null && !Directory.Exists(abnormal) && !File.Exists(abnormal)) throw new UsageException($"--abnormal: '{abnormal}' does not exist");
+        var settings = ModelParts.Without(new ModelSettings(), without);
         var options = new TrainingOptions { Epochs = epochs, Seed = seed };
-        var videos = await LoadAsync(folder, settings, cancellationToken);
-        Console.WriteLine($"training on {videos.Count} videos, {videos.Sum(v => v.FrameCount)} frames at {settings.Width}x{settings.Height}");
+        var videos = await LoadAsync(folder, settings, abnormal: false, cancellationToken);
+        if (abnormal is not null) videos.AddRange(await LoadAsync(abnormal, settings, abnormal: true, cancellationToken));
+        var removed = without.Length == 0 ? "" : $" without {string.Join(", ", without)}";
+        Console.WriteLine($"training on {videos.Count(v => !v.Abnormal)} normal videos ({videos.Where(v => !v.Abnormal).Sum(v => v.FrameCount)} frames)"
+            + $"{(abnormal is null ? "" : $" and {videos.Count(v => v.Abnormal)} anomalous ones")} at {settings.Width}x{settings.Height}{removed}");
 
         var csv = Path.ChangeExtension(output, ".training.csv");
         var lines = new List<string> { "epoch,train_loss,heldout_loss,seconds" };
@@ -46,9 +59,9 @@ public static class TrainCommand
         return 0;
     }
 
-    internal static async Task<List<TrainingVideo>> LoadAsync(string folder, ModelSettings settings, CancellationToken cancellationToken)
+    internal static async Task<List<TrainingVideo>> LoadAsync(string folder, ModelSettings settings, bool abnormal, CancellationToken cancellationToken)
     {
-        var format = new FrameFormat(settings.Width, settings.Height, settings.Colour);
+        var format = new FrameFormat(settings.DecodeWidth, settings.DecodeHeight, settings.Colour);
         var videos = new List<TrainingVideo>();
         foreach (var path in VideoArchive.List(folder))
         {
@@ -56,7 +69,7 @@ public static class TrainCommand
             {
                 var info = await VideoProbe.ProbeAsync(path, cancellationToken);
                 var frames = await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, 0, info.FrameCount, toEnd: true, format, cancellationToken);
-                videos.Add(new TrainingVideo(Path.GetFileName(path), frames.Pixels, frames.Count));
+                videos.Add(new TrainingVideo(Path.GetFileName(path), frames.Pixels, frames.Count, abnormal));
             }
             catch (VideoInputException e)
             {

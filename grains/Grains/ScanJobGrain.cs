@@ -30,9 +30,10 @@ public sealed partial class ScanJobGrain(IOptions<ScanOptions> options, ILogger<
         progress = progress with { State = ScanProgress.Running, VideosTotal = videos.Count };
         var model = new ModelStamp(checkpoint.Id, Checkpoint.FormatVersion, checkpoint.Header.Name);
         var c = checkpoint.Header.Calibration;
-        var calibration = new ScoreCalibrationInfo(c.LogMean, c.LogStd, c.Threshold, c.SmoothingWindow);
+        var calibration = new ScoreCalibrationInfo(c.Mean, c.Std, c.Threshold, c.SmoothingWindow);
         var s = checkpoint.Header.Settings;
-        var plan = new ShardPlan(options.Value.ShardFrames, s.Width, s.Height, s.Colour, options.Value.MaxShardsInFlight);
+        var plan = new ShardPlan(options.Value.ShardFrames, s.DecodeWidth, s.DecodeHeight, s.Colour, options.Value.MaxShardsInFlight,
+            s.HeatmapColumns, s.HeatmapRows);
         // Clients poll while it runs; keep the activation through long scans between polls too.
         DelayDeactivation(TimeSpan.FromHours(12));
         _ = RunAsync(request, videos, model, calibration, plan);

@@ -23,14 +23,14 @@ public sealed partial class ShardWorkerGrain(ScoringEngine engine, ILogger<Shard
             var frames = await ShardDecoder.DecodeAsync(shard.Source, shard.Fps, shard.StartOffsetSeconds, decodeFrom, shard.FrameCount + shard.ContextFrames,
                 shard.ToEnd, format, cancellationToken);
             if (frames.Count <= shard.ContextFrames)
-                return new SegmentScores(shard.FirstFrame, [], frames.Count == 0 ? "no frames could be decoded" : null);
-            var raw = await engine.ScoreAsync(shard.CheckpointPath, frames.Pixels, frames.Count, shard.ContextFrames, cancellationToken);
-            return new SegmentScores(shard.FirstFrame, raw, null);
+                return frames.Count == 0 ? SegmentScores.Failure(shard.FirstFrame, "no frames could be decoded") : new SegmentScores(shard.FirstFrame, [], [], null);
+            var evidence = await engine.ScoreAsync(shard.CheckpointPath, frames.Pixels, frames.Count, shard.ContextFrames, cancellationToken);
+            return new SegmentScores(shard.FirstFrame, evidence.Combined, evidence.Heatmap, null);
         }
         catch (VideoInputException e)
         {
             LogShardFailed(shard.Source, shard.FirstFrame, e.Message);
-            return new SegmentScores(shard.FirstFrame, [], e.Message);
+            return SegmentScores.Failure(shard.FirstFrame, e.Message);
         }
     }
 

@@ -29,8 +29,8 @@ public sealed partial class VideoScanGrain(ILogger<VideoScanGrain> logger) : Gra
         try
         {
             var info = await VideoProbe.ProbeAsync(request.Source, cancellationToken);
-            var raw = await ScoreShardsAsync(request, info, cancellationToken);
-            report = BuildReport(request, info, raw);
+            var (combined, heatmap) = await ScoreShardsAsync(request, info, cancellationToken);
+            report = BuildReport(request, info, combined, heatmap);
         }
         catch (VideoInputException e)
         {
@@ -51,7 +51,7 @@ public sealed partial class VideoScanGrain(ILogger<VideoScanGrain> logger) : Gra
         return outcome;
     }
 
-    private async Task<float[]> ScoreShardsAsync(VideoScanRequest request, VideoInfo info, CancellationToken cancellationToken)
+    private async Task<(float[] Combined, byte[] Heatmap)> ScoreShardsAsync(VideoScanRequest request, VideoInfo info, CancellationToken cancellationToken)
     {
         var plan = request.Plan;
         var shards = new List<ClipShard>();
@@ -78,27 +78,35 @@ public sealed partial class VideoScanGrain(ILogger<VideoScanGrain> logger) : Gra
         }));
 
         var scores = new List<float>(info.FrameCount);
+        var heatmap = new List<byte>(info.FrameCount * plan.HeatmapCells);
+        var cells = plan.HeatmapCells;
         var padded = 0;
         for (var i = 0; i < results.Length; i++)
         {
             var (shard, result) = (shards[i], results[i]);
             if (result.Failed)
                 throw new VideoInputException($"frames {shard.FirstFrame}-{shard.FirstFrame + shard.FrameCount - 1}: {result.Error}");
-            if (result.RawScores.Length == 0)
+            if (result.Combined.Length == 0)
             {
                 if (!shard.ToEnd) throw new VideoInputException($"truncated or damaged: frames from {shard.FirstFrame} on could not be decoded");
                 break; // the probe counted packets past the last decodable frame
             }
-            scores.AddRange(result.RawScores.Take(shard.ToEnd ? int.MaxValue : shard.FrameCount));
-            // A damaged middle shard can decode short; hold its last score so later frames keep their place.
-            for (var k = result.RawScores.Length; !shard.ToEnd && k < shard.FrameCount; k++, padded++) scores.Add(result.RawScores[^1]);
+            var kept = Math.Min(result.Combined.Length, shard.ToEnd ? int.MaxValue : shard.FrameCount);
+            scores.AddRange(result.Combined.Take(kept));
+            heatmap.AddRange(result.Heatmap.Take(kept * cells));
+            // A damaged middle shard can decode short; hold its last frame so later frames keep their place.
+            for (var k = result.Combined.Length; !shard.ToEnd && k < shard.FrameCount; k++, padded++)
+            {
+                scores.Add(result.Combined[^1]);
+                heatmap.AddRange(result.Heatmap.AsSpan(result.Heatmap.Length - cells, cells).ToArray());
+            }
         }
         if (scores.Count == 0) throw new VideoInputException("no frames could be decoded");
         // The container promised more frames than decode: the file is cut short or damaged.
         var missing = info.FrameCount - scores.Count + padded;
         if (missing > Math.Max(TruncationToleranceFrames, info.FrameCount / 50))
             throw new VideoInputException($"truncated or damaged: only {scores.Count - padded} of {info.FrameCount} frames could be decoded");
-        return scores.ToArray();
+        return (scores.ToArray(), heatmap.ToArray());
     }
 
     private async Task<SegmentScores> ScoreWithRetryAsync(ClipShard shard)
@@ -113,18 +121,18 @@ public sealed partial class VideoScanGrain(ILogger<VideoScanGrain> logger) : Gra
             }
             catch (Exception e) when (e is not VideoInputException)
             {
-                result = new SegmentScores(shard.FirstFrame, [], e.Message.Split('\n')[0]);
+                result = SegmentScores.Failure(shard.FirstFrame, e.Message.Split('\n')[0]);
             }
             LogShardRetry(shard.Source, shard.FirstFrame, attempt, result.Error ?? "");
         }
         return result!;
     }
 
-    private static VideoReport BuildReport(VideoScanRequest request, VideoInfo info, float[] raw)
+    private static VideoReport BuildReport(VideoScanRequest request, VideoInfo info, float[] combined, byte[] heatmap)
     {
         var c = request.Calibration;
-        var calibration = new ScoreCalibration(c.LogMean, c.LogStd, c.Threshold, c.SmoothingWindow);
-        var scores = calibration.Calibrate(raw).Select(s => MathF.Round(s, 4)).ToArray();
+        var scores = ScoreCalibration.Finish(combined, c.Mean, c.Std, c.SmoothingWindow).Select(s => MathF.Round(s, 4)).ToArray();
+        var cells = request.Plan.HeatmapCells;
         return new VideoReport
         {
             VideoId = request.VideoId,
@@ -136,6 +144,14 @@ public sealed partial class VideoScanGrain(ILogger<VideoScanGrain> logger) : Gra
             Height = info.Height,
             DurationSeconds = Math.Round(scores.Length / info.Fps, 3),
             FrameScores = scores,
+            Heatmaps = new HeatmapGrid
+            {
+                Columns = request.Plan.HeatmapColumns,
+                Rows = request.Plan.HeatmapRows,
+                Min = ScoreCalibration.HeatMin,
+                Max = ScoreCalibration.HeatMax,
+                Frames = Enumerable.Range(0, scores.Length).Select(f => Convert.ToBase64String(heatmap, f * cells, cells)).ToArray(),
+            },
             Threshold = Math.Round(c.Threshold, 4),
             Events = EventDetector.Find(scores, Math.Round(c.Threshold, 4), info.Fps),
             Model = request.Model,

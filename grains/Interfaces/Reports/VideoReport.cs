@@ -18,6 +18,8 @@ public sealed record VideoReport
     public double DurationSeconds { get; init; }
     /// <summary>Calibrated against held-out normal footage: 0 is typical, the threshold marks the rare.</summary>
     public IReadOnlyList<float> FrameScores { get; init; } = [];
+    /// <summary>Where in each frame the evidence lies; null for failed videos.</summary>
+    public HeatmapGrid? Heatmaps { get; init; }
     public double Threshold { get; init; }
     public IReadOnlyList<AnomalyEvent> Events { get; init; } = [];
     public required ModelStamp Model { get; init; }

@@ -11,7 +11,7 @@ public sealed class CheckpointTests
     {
         var checkpoint = Checkpoint.Load(ShippedModel.Path);
         Assert.Equal(12, checkpoint.Id.Length);
-        Assert.True(checkpoint.Header.Calibration.LogStd > 0);
+        Assert.True(checkpoint.Header.Calibration.Std > 0);
         Assert.True(double.IsFinite(checkpoint.Header.Calibration.Threshold));
         Assert.NotNull(checkpoint.Header.Training);
         Assert.Contains("ucsd-ped2", checkpoint.Header.Training!.Data);

@@ -25,13 +25,19 @@ public sealed class ScoringTests
     [Fact]
     public void Calibration_maps_typical_normal_evidence_near_zero_and_keeps_order()
     {
+        var settings = new ModelSettings();
+        FrameEvidence Evidence(params float[] reconstruction) => new(reconstruction,
+            reconstruction.Select(r => r * 3).ToArray(), reconstruction.Select(r => MathF.Log(r)).ToArray(),
+            reconstruction.SelectMany(r => Enumerable.Repeat(r / 2, settings.HeatmapCells)).ToArray());
         var normal = Enumerable.Range(0, 400).Select(i => (float)(0.01 * (1 + 0.2 * Math.Sin(i * 0.37)))).ToArray();
-        var calibration = ScoreCalibration.Fit([normal], smoothingWindow: 1, quantile: 0.995);
-        var scores = calibration.Calibrate(normal);
+        var calibration = ScoreCalibration.Fit([Evidence(normal)], settings, smoothingWindow: 1, quantile: 0.995);
+        var scores = calibration.Calibrate(calibration.Combine(Evidence(normal)));
         Assert.InRange(scores.Average(), -0.2, 0.2);
-        var high = calibration.Calibrate([0.01f, 0.05f, 0.5f]);
+        var high = calibration.Calibrate(calibration.Combine(Evidence(0.01f, 0.05f, 0.5f)));
         Assert.True(high[0] < high[1] && high[1] < high[2]);
         Assert.True(high[2] > calibration.Threshold);
+        var heat = calibration.Heatmap(Evidence(0.01f, 0.5f));
+        Assert.True(heat[settings.HeatmapCells] > heat[0], "a frame with more error has hotter cells");
     }
 
     [Fact]

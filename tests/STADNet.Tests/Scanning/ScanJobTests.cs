@@ -81,13 +81,14 @@ public sealed class ScanJobTests(ClusterFixture fixture)
         var settings = checkpoint.Header.Settings;
         var info = await VideoProbe.ProbeAsync(video, CancellationToken.None);
         var frames = await ShardDecoder.DecodeAsync(video, info.Fps, info.StartOffsetSeconds, 0, info.FrameCount, toEnd: true,
-            new FrameFormat(settings.Width, settings.Height, settings.Colour), CancellationToken.None);
-        var raw = await ModelThread.Run(() =>
+            new FrameFormat(settings.DecodeWidth, settings.DecodeHeight, settings.Colour), CancellationToken.None);
+        var evidence = await ModelThread.Run(() =>
         {
             using var model = checkpoint.CreateModel();
             return FrameScorer.ScoreRaw(model, settings, frames.Pixels, frames.Count, 0);
         });
-        return checkpoint.Header.Calibration.Calibrate(raw);
+        var calibration = checkpoint.Header.Calibration;
+        return calibration.Calibrate(calibration.Combine(evidence));
     }
 
     [Fact]

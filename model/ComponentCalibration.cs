@@ -1,0 +1,15 @@
+namespace STADNet.Model;
+
+/// <summary>Mean and standard deviation of one evidence component on held-out normal footage.</summary>
+public sealed record ComponentCalibration(double Mean, double Std)
+{
+    public double Z(double value) => (value - Mean) / Std;
+
+    public static ComponentCalibration Fit(IReadOnlyCollection<double> values)
+    {
+        if (values.Count < 2) throw new InvalidOperationException("calibration needs held-out footage of at least two frames");
+        var mean = values.Average();
+        var std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+        return new ComponentCalibration(mean, std > 1e-9 ? std : 1e-9);
+    }
+}

@@ -1,0 +1,116 @@
+using STADNet.Model;
+using STADNet.Model.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace STADNet.Tests.Model;
+
+/// <summary>Every part of STADNet: output shapes on small inputs, and gradients reaching every weight.</summary>
+public sealed class ModuleTests
+{
+    private static readonly ModelSettings Small = new() { Width = 32, Height = 32, BaseChannels = 8, LatentChannels = 4, ClipFrames = 4, PatchSize = 8 };
+
+    [Fact]
+    public Task Multi_scale_convolution_merges_two_kernel_sizes_and_halves_the_frame() => Check(() =>
+    {
+        var module = new MultiScaleConv3d("m", 3, 8);
+        Assert.Equal(2, module.named_parameters().Count(p => p.name.EndsWith("conv.weight")));
+        return (module, [randn(2, 3, 4, 16, 16)], [2, 8, 4, 8, 8]);
+    });
+
+    [Fact]
+    public Task Spatio_temporal_attention_keeps_the_feature_shape() => Check(() =>
+        (new SpatioTemporalAttention("a", 8), [randn(2, 8, 4, 8, 8)], [2, 8, 4, 8, 8]));
+
+    [Fact]
+    public Task Appearance_stream_works_frame_by_frame() => Check(() =>
+        (new AppearanceStream("s", 3, 8), [randn(2, 3, 4, 16, 16)], [2, 8, 4, 8, 8]));
+
+    [Fact]
+    public Task Motion_stream_reads_two_flow_channels() => Check(() =>
+        (new MotionStream("s", 8), [randn(2, 2, 4, 16, 16)], [2, 8, 4, 8, 8]));
+
+    [Fact]
+    public Task Cross_attention_fuses_two_streams_into_both_channel_sets() => Check(() =>
+        (new CrossAttentionFusion("f"), [randn(2, 8, 4, 8, 8), randn(2, 8, 4, 8, 8)], [2, 16, 4, 8, 8]));
+
+    [Fact]
+    public Task Variational_bottleneck_samples_a_latent_of_the_asked_channels() => Check(() =>
+        (new VariationalBottleneck("v", 8, 4), [randn(2, 8, 2, 4, 4)], [2, 4, 2, 4, 4]));
+
+    [Fact]
+    public Task Decoder_rebuilds_the_clip_size_from_the_latent() => Check(() =>
+        (new ClipDecoder("d", 4, 8, 3), [randn(2, 4, 2, 4, 4)], [2, 3, 4, 32, 32]));
+
+    [Fact]
+    public Task Segment_head_gives_one_score_per_clip() => Check(() =>
+        (new SegmentHead("h", 16), [randn(3, 16, 2, 4, 4)], [3]));
+
+    [Fact]
+    public async Task The_whole_network_reconstructs_its_input_and_scores_every_clip()
+    {
+        var (reconstruction, segment, divergence, withoutGradient) = await ModelThread.Run(() =>
+        {
+            using var scope = NewDisposeScope();
+            using var model = new StadNet("stadnet", Small);
+            model.train();
+            var clips = randn(2, Small.InputChannels, 4, 32, 32);
+            using var output = model.Run(clips);
+            var loss = (output.Reconstruction - model.Target(clips)).pow(2).mean() + output.SegmentLogit!.sum() + output.Divergence()!.mean();
+            loss.backward();
+            var missing = model.named_parameters().Where(p => p.parameter.grad is null || p.parameter.grad.abs().sum().item<float>() == 0)
+                .Select(p => p.name).ToList();
+            return (output.Reconstruction.shape, output.SegmentLogit.shape, output.Divergence()!.shape, missing);
+        });
+        Assert.Equal([2, Small.ReconstructedChannels, 4, 32, 32], reconstruction);
+        Assert.Equal([2], segment);
+        Assert.Equal([2, 2, 4, 4], divergence);
+        Assert.Empty(withoutGradient);
+    }
+
+    [Theory]
+    [InlineData("multi-scale")]
+    [InlineData("attention")]
+    [InlineData("motion")]
+    [InlineData("cross-attention")]
+    [InlineData("vae")]
+    [InlineData("segment-head")]
+    public async Task Each_ablation_builds_a_smaller_network_that_still_runs(string part)
+    {
+        var settings = STADNet.Client.Commands.ModelParts.Without(Small, [part]);
+        var (full, ablated, shape) = await ModelThread.Run(() =>
+        {
+            using var scope = NewDisposeScope();
+            using var whole = new StadNet("stadnet", Small);
+            using var model = new StadNet("stadnet", settings);
+            model.eval();
+            using var output = model.Run(randn(2, Small.InputChannels, 4, 32, 32));
+            return (whole.parameters().Sum(p => p.numel()), model.parameters().Sum(p => p.numel()), output.Reconstruction.shape);
+        });
+        Assert.True(ablated < full, $"{part}: {ablated} parameters, the whole network has {full}");
+        Assert.Equal([2, settings.ReconstructedChannels, 4, 32, 32], shape);
+    }
+
+    /// <summary>Runs the module on a model thread: checks the output shape and that every weight gets a gradient.</summary>
+    private static async Task Check(Func<(nn.Module Module, Tensor[] Inputs, long[] Shape)> build)
+    {
+        var (shape, expected, missing) = await ModelThread.Run(() =>
+        {
+            using var scope = NewDisposeScope();
+            var (module, inputs, expectedShape) = build();
+            module.train();
+            var output = module switch
+            {
+                nn.Module<Tensor, Tensor> single => single.forward(inputs[0]),
+                nn.Module<Tensor, Tensor, Tensor> pair => pair.forward(inputs[0], inputs[1]),
+                _ => throw new InvalidOperationException("unexpected module type"),
+            };
+            (output * randn_like(output)).sum().backward();
+            var noGradient = module.named_parameters().Where(p => p.parameter.grad is null || p.parameter.grad.abs().sum().item<float>() == 0)
+                .Select(p => p.name).ToList();
+            return (output.shape, expectedShape, noGradient);
+        });
+        Assert.Equal(expected, shape);
+        Assert.Empty(missing);
+    }
+}
