@@ -12,5 +12,6 @@ public static class StadnetCli
         TrainCommand.Create(),
         EvalCommand.Create(),
         BenchCommand.Create(),
+        ExportCommand.Create(),
     };
 }

@@ -9,20 +9,23 @@ public static class CommandErrors
     public const int Usage = 2;
     public const int Failure = 1;
 
-    public static async Task<int> Guard(Func<Task<int>> run)
+    /// <param name="error">Where the line goes: a command that takes the invocation's writers passes its error writer, so tests need not swap the console.</param>
+    public static async Task<int> Guard(Func<Task<int>> run, TextWriter? error = null)
     {
+        error ??= Console.Error;
         try
         {
             return await run();
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("cancelled");
+            error.WriteLine("cancelled");
             return 130;
         }
         catch (Exception e) when (e is UsageException or CheckpointException or DirectoryNotFoundException or FileNotFoundException or VideoInputException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            // One line even when a wrapped libtorch message spans several.
+            error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
             return Usage;
         }
     }
