@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using STADNet.Client.Training;
 using STADNet.Media;
 using STADNet.Model;
 
@@ -42,20 +43,24 @@ public static class TrainCommand
             + $"{(abnormal is null ? "" : $" and {videos.Count(v => v.Abnormal)} anomalous ones")} at {settings.Width}x{settings.Height}{removed}");
 
         var csv = Path.ChangeExtension(output, ".training.csv");
+        var png = Path.ChangeExtension(output, ".training.png");
         var lines = new List<string> { "epoch,train_loss,heldout_loss,seconds" };
+        var history = new List<EpochResult>();
         var trainer = new Trainer(settings, options);
         // Model work stays on this one thread: TorchSharp scopes and grad mode are per thread.
         var result = await ModelThread.Run(() => trainer.Train(videos, Path.GetFullPath(folder), e =>
         {
             Console.WriteLine($"epoch {e.Epoch,3}/{epochs}  train {e.TrainLoss:F5}  held-out {e.HeldOutLoss:F5}  ({e.Seconds:F0} s)");
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{e.Epoch},{e.TrainLoss:R},{e.HeldOutLoss:R},{e.Seconds:F1}"));
+            history.Add(e);
         }, cancellationToken), "stadnet-train");
         Checkpoint.Save(output, result.Header, result.Model);
         result.Model.Dispose();
         await File.WriteAllLinesAsync(csv, lines, cancellationToken);
+        LossPlot.Write(png, history);
         var saved = Checkpoint.Load(output);
         var c = saved.Header.Calibration;
-        Console.WriteLine($"best epoch {saved.Header.Training!.BestEpoch}, threshold {c.Threshold:F3}; wrote {output} (model {saved.Id}) and {csv}");
+        Console.WriteLine($"best epoch {saved.Header.Training!.BestEpoch}, threshold {c.Threshold:F3}; wrote {output} (model {saved.Id}), {csv} and {png}");
         return 0;
     }
 
