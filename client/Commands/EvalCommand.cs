@@ -7,7 +7,10 @@ using STADNet.Grains.Reports;
 
 namespace STADNet.Client.Commands;
 
-/// <summary><c>stadnet eval &lt;scan-output-dir&gt; --labels &lt;file&gt;</c>: frame-level metrics of a scan against ground truth.</summary>
+/// <summary>
+/// <c>stadnet eval &lt;scan-output-dir&gt; --labels &lt;file&gt; [--masks &lt;dir&gt;]</c>: frame-level metrics of a scan
+/// against ground truth, and pixel-level localisation when masks are given.
+/// </summary>
 public static class EvalCommand
 {
     public const string MetricsFileName = "metrics.json";
@@ -23,17 +26,22 @@ public static class EvalCommand
             Description = "Frame labels: one line per clip, '<clip> <nframes>' then one 0/1 per frame (1 = anomalous).",
             Required = true,
         };
+        var masks = new Option<string?>("--masks")
+        {
+            Description = "Pixel masks: <dir>/<clip>/000.png ... one PNG per frame, white = anomalous; adds pixel-level AUC from the reports' heatmaps.",
+        };
 
         var command = new Command("eval", "Score a scan against frame-level ground truth (AUC, EER, AP, F1) and write metrics.json.");
         command.Arguments.Add(scanDir);
         command.Options.Add(labels);
+        command.Options.Add(masks);
         // Writers come from the invocation so tests can capture them instead of the console.
         command.SetAction((ParseResult r, CancellationToken ct) => CommandErrors.Guard(() => RunAsync(
-            r.GetValue(scanDir)!, r.GetValue(labels)!, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error, ct)));
+            r.GetValue(scanDir)!, r.GetValue(labels)!, r.GetValue(masks), r.InvocationConfiguration.Output, r.InvocationConfiguration.Error, ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string scanDir, string labelsPath, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    private static async Task<int> RunAsync(string scanDir, string labelsPath, string? masksDir, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
         EvaluationResult result;
         try
@@ -46,7 +54,11 @@ public static class EvalCommand
             {
                 throw new UsageException($"labels file '{labelsPath}' does not exist.");
             }
-            result = ScanEvaluation.Evaluate(scanDir, labelsPath);
+            if (masksDir is not null && !Directory.Exists(masksDir))
+            {
+                throw new UsageException($"masks directory '{masksDir}' does not exist.");
+            }
+            result = ScanEvaluation.Evaluate(scanDir, labelsPath, masksDir, ct);
         }
         catch (Exception ex) when (ex is UsageException or IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
         {
@@ -83,6 +95,7 @@ public static class EvalCommand
             ("Frames", $"{result.Frames} ({result.AnomalousFrames} anomalous)"),
             ("Micro AUC", F(result.MicroAuc)),
             ("Macro AUC", macro),
+            ("Min-max AUC", $"{F(result.MinMaxAuc)}  (each video's scores scaled to [0, 1] before pooling)"),
             ("EER", F(result.EqualErrorRate)),
             ("AP", F(result.AveragePrecision)),
             ("Threshold", result.Threshold.ToString("G6", CultureInfo.InvariantCulture)),
@@ -92,6 +105,15 @@ public static class EvalCommand
             ("F1", F(c.F1)),
             ("TP/FP/TN/FN", $"{c.TruePositives}/{c.FalsePositives}/{c.TrueNegatives}/{c.FalseNegatives}"),
         };
+        if (result.Pixel is { } p)
+        {
+            rows =
+            [
+                .. rows,
+                ("Pixel AUC", $"{F(p.Auc)}  ({p.Videos} videos, {p.Frames} frames, {p.GridWidth}x{p.GridHeight} grid)"),
+                ("Pixels", $"{p.Pixels} ({p.AnomalousPixels} anomalous)"),
+            ];
+        }
 
         var sb = new StringBuilder();
         var width = rows.Max(row => row.Name.Length) + 2;

@@ -28,6 +28,34 @@ public static class RocMetrics
     }
 
     /// <summary>
+    /// AUC of scores already split by class, for pools too large for <see cref="Auc"/>'s per-frame lists
+    /// (millions of pixels). Sorts both spans in place, then counts, for each anomalous score, the normal
+    /// scores below it and tied with it: the same quantity as <see cref="Auc"/>, ties counting half.
+    /// </summary>
+    public static double Auc(Span<float> anomalous, Span<float> normal)
+    {
+        RequireBothClasses(anomalous.Length, normal.Length, "AUC");
+        RequireNoNaN(anomalous, nameof(anomalous));
+        RequireNoNaN(normal, nameof(normal));
+        anomalous.Sort();
+        normal.Sort();
+
+        // Two pointers over the normal scores: [0, below) lie under the current anomalous score,
+        // [below, upTo) equal it. Both only move forward because the anomalous scores ascend.
+        long wins = 0, ties = 0;
+        int below = 0, upTo = 0;
+        foreach (var score in anomalous)
+        {
+            while (below < normal.Length && normal[below] < score) below++;
+            if (upTo < below) upTo = below;
+            while (upTo < normal.Length && normal[upTo] == score) upTo++;
+            wins += below;
+            ties += upTo - below;
+        }
+        return (2.0 * wins + ties) / (2.0 * anomalous.Length * normal.Length);
+    }
+
+    /// <summary>
     /// Equal error rate: where the false-positive rate equals the false-negative rate, linearly
     /// interpolated between the two ROC points that straddle the crossing.
     /// </summary>
@@ -150,6 +178,17 @@ public static class RocMetrics
             if (double.IsNaN(scores[i]))
             {
                 throw new ArgumentException($"Score at index {i} is NaN.", nameof(scores));
+            }
+        }
+    }
+
+    private static void RequireNoNaN(ReadOnlySpan<float> scores, string name)
+    {
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (float.IsNaN(scores[i]))
+            {
+                throw new ArgumentException($"Score at index {i} is NaN.", name);
             }
         }
     }

@@ -12,12 +12,15 @@ public static class ScanEvaluation
 {
     public const string ReportFileName = "report.json";
 
-    public static EvaluationResult Evaluate(string scanDirectory, string labelsPath) =>
-        Evaluate(scanDirectory, FrameLabels.Load(labelsPath));
+    public static EvaluationResult Evaluate(string scanDirectory, string labelsPath, string? masksDirectory = null,
+        CancellationToken cancellationToken = default) =>
+        Evaluate(scanDirectory, FrameLabels.Load(labelsPath), masksDirectory, cancellationToken);
 
-    /// <exception cref="DirectoryNotFoundException">The scan directory does not exist.</exception>
-    /// <exception cref="InvalidDataException">Reports and labels cannot be evaluated together; the message says why.</exception>
-    public static EvaluationResult Evaluate(string scanDirectory, FrameLabels labels)
+    /// <param name="masksDirectory">When given, pixel masks (<c>&lt;clip&gt;/000.png ...</c>) to score the reports' heatmaps against.</param>
+    /// <exception cref="DirectoryNotFoundException">The scan or masks directory does not exist.</exception>
+    /// <exception cref="InvalidDataException">Reports, labels and masks cannot be evaluated together; the message says why.</exception>
+    public static EvaluationResult Evaluate(string scanDirectory, FrameLabels labels, string? masksDirectory = null,
+        CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(scanDirectory))
         {
@@ -94,6 +97,7 @@ public static class ScanEvaluation
         }
 
         var scores = new List<double>();
+        var minMaxScores = new List<double>();
         var truth = new List<bool>();
         var perVideo = new List<VideoEvaluation>(matched.Count);
         var macroSum = 0.0;
@@ -102,6 +106,7 @@ public static class ScanEvaluation
         {
             var videoScores = report.FrameScores.Select(s => (double)s).ToArray();
             scores.AddRange(videoScores);
+            minMaxScores.AddRange(MinMaxNormalise(videoScores));
             truth.AddRange(clipLabels);
 
             var anomalous = clipLabels.Count(l => l);
@@ -133,12 +138,36 @@ public static class ScanEvaluation
             MacroAuc: macroCount == 0 ? null : macroSum / macroCount,
             MacroAucVideos: macroCount,
             MacroAucSkipped: matched.Count - macroCount,
+            MinMaxAuc: RocMetrics.Auc(minMaxScores, truth),
             EqualErrorRate: RocMetrics.EqualErrorRate(scores, truth),
             AveragePrecision: RocMetrics.AveragePrecision(scores, truth),
             Threshold: threshold,
             Confusion: RocMetrics.ConfusionAt(scores, truth, threshold),
+            Pixel: masksDirectory is null
+                ? null
+                : PixelEvaluation.Evaluate(matched.Select(m => (m.Clip, m.Report)).ToList(), masksDirectory, warnings, cancellationToken),
             PerVideo: perVideo,
             Warnings: warnings);
+    }
+
+    /// <summary>
+    /// Maps one video's scores onto [0, 1] by its own min and max, as most papers do before pooling, so
+    /// videos whose scores sit on different levels still rank fairly. A constant video has no range to
+    /// stretch and maps to 0. Infinite scores (a log of zero error) take the ends, 0 and 1, and the
+    /// finite ones span the range between, so one of them cannot turn the whole video into NaN.
+    /// </summary>
+    public static double[] MinMaxNormalise(IReadOnlyList<double> scores)
+    {
+        var finite = scores.Where(double.IsFinite).ToList();
+        var min = finite.Count > 0 ? finite.Min() : 0;
+        var range = finite.Count > 0 ? finite.Max() - min : 0;
+        return scores.Select(s => s switch
+        {
+            double.PositiveInfinity => 1,
+            double.NegativeInfinity => 0,
+            _ when range > 0 => (s - min) / range,
+            _ => 0,
+        }).ToArray();
     }
 
     private static VideoReport Read(string path)

@@ -55,6 +55,31 @@ public sealed class RocMetricsTests
     }
 
     [Fact]
+    public void Split_class_auc_matches_list_auc_with_ties()
+    {
+        var rng = new Random(11);
+        // Coarse levels force ties within and across classes, as quantised heatmaps do.
+        var scores = Enumerable.Range(0, 5000).Select(_ => (float)Math.Round(rng.NextDouble() * 20) / 4).ToArray();
+        var labels = scores.Select(s => rng.NextDouble() < 0.1 + 0.1 * s).ToArray();
+        var anomalous = scores.Where((_, i) => labels[i]).ToArray();
+        var normal = scores.Where((_, i) => !labels[i]).ToArray();
+
+        var expected = RocMetrics.Auc(scores.Select(s => (double)s).ToArray(), labels);
+        Assert.Equal(expected, RocMetrics.Auc(anomalous.AsSpan(), normal.AsSpan()), 12);
+    }
+
+    [Fact]
+    public void Split_class_auc_counts_ties_half_and_needs_both_classes()
+    {
+        // The tied example again: anomalous {0.4, 0.8}, normal {0.1, 0.4} → 0.875.
+        Assert.Equal(0.875, RocMetrics.Auc([0.8f, 0.4f], [0.4f, 0.1f]), 12);
+        Assert.Equal(0.5, RocMetrics.Auc([0.3f, 0.3f], [0.3f, 0.3f, 0.3f]), 12);
+        Assert.Equal(0.0, RocMetrics.Auc([0.1f], [0.2f, 0.3f]), 12);
+        Assert.Throws<ArgumentException>(() => RocMetrics.Auc([], [0.2f]));
+        Assert.Throws<ArgumentException>(() => RocMetrics.Auc([0.2f, float.NaN], [0.1f]));
+    }
+
+    [Fact]
     public void Auc_with_one_class_throws_clearly()
     {
         var ex = Assert.Throws<ArgumentException>(() => RocMetrics.Auc([0.1, 0.2], L(0, 0)));

@@ -80,6 +80,35 @@ public sealed class ScanEvaluationTests : IDisposable
     }
 
     [Fact]
+    public void Min_max_auc_rescales_each_video_before_pooling()
+    {
+        // Same ranking within each video, but video 02 sits ten times higher: its normal frames outrank 01's anomalies.
+        WriteReport("v1", "/videos/01.mp4", [0, 1, 2, 3]);
+        WriteReport("v2", "/videos/02.mp4", [10, 20, 30, 40]);
+        // A constant video has no range; it must not turn into NaN.
+        WriteReport("v3", "/videos/03.mp4", [7, 7]);
+        var labels = WriteLabels("01 4 0 0 1 1\n02 4 0 0 1 1\n03 2 0 0\n");
+
+        var r = ScanEvaluation.Evaluate(dir, labels);
+
+        // Anomalous {2, 3, 30, 40} vs normal {0, 1, 10, 20, 7, 7}: 2 beats 0 and 1, 3 beats 0 and 1,
+        // 30 and 40 beat all six → 16 / 24.
+        Assert.Equal(16.0 / 24, r.MicroAuc, 12);
+        // Scaled: 01 → 0, ⅓, ⅔, 1; 02 → 0, ⅓, ⅔, 1; 03 → 0, 0. Every anomaly beats every normal frame.
+        Assert.Equal(1.0, r.MinMaxAuc, 12);
+        Assert.Null(r.Pixel);
+    }
+
+    [Fact]
+    public void Min_max_normalise_maps_range_to_unit_interval()
+    {
+        Assert.Equal([0, 0.25, 1, 0.5], ScanEvaluation.MinMaxNormalise([-2, -1, 2, 0]));
+        Assert.Equal([0, 0, 0], ScanEvaluation.MinMaxNormalise([3, 3, 3]));
+        Assert.Empty(ScanEvaluation.MinMaxNormalise([]));
+        Assert.Equal([0, 0, 0.5, 1, 1], ScanEvaluation.MinMaxNormalise([double.NegativeInfinity, 2, 3, 4, double.PositiveInfinity]));
+    }
+
+    [Fact]
     public void Unmatched_reports_and_clips_are_warnings()
     {
         WriteTwoVideoScan();
@@ -142,6 +171,11 @@ public sealed class ScanEvaluationTests : IDisposable
 
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")));
         Assert.Equal(0.75, json.RootElement.GetProperty("microAuc").GetDouble(), 12);
+        // Scaled: 01 → 0, ⅓, ⅓(+), 1(+); 02 → 0, 1, ¾. 1 beats four and ties one (4.5), ⅓ beats two and ties one (2.5) → 0.7.
+        Assert.Equal(0.7, json.RootElement.GetProperty("minMaxAuc").GetDouble(), 12);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("pixel").ValueKind);
+        Assert.Contains("Min-max AUC", stdout);
+        Assert.DoesNotContain("Pixel AUC", stdout);
         Assert.Equal(2, json.RootElement.GetProperty("videos").GetInt32());
         Assert.Equal(1, json.RootElement.GetProperty("confusion").GetProperty("truePositives").GetInt32());
     }
