@@ -5,6 +5,9 @@ public sealed record ComponentCalibration(double Mean, double Std)
 {
     public double Z(double value) => (value - Mean) / Std;
 
+    /// <summary>The z-score with the spread taken as at least <paramref name="minStd"/>, for components whose held-out spread can be vanishingly small.</summary>
+    public double Z(double value, double minStd) => (value - Mean) / Math.Max(Std, minStd);
+
     public static ComponentCalibration Fit(IReadOnlyCollection<double> values)
     {
         if (values.Count < 2) throw new InvalidOperationException("calibration needs held-out footage of at least two frames");

@@ -22,8 +22,6 @@ public sealed record VideoReport
     public HeatmapGrid? Heatmaps { get; init; }
     public double Threshold { get; init; }
     public IReadOnlyList<AnomalyEvent> Events { get; init; } = [];
-    /// <summary>Per-frame patch scores for localisation; null in older reports and failed videos.</summary>
-    public HeatmapGrid? Heatmaps { get; init; }
     public required ModelStamp Model { get; init; }
     public DateTimeOffset ScannedAt { get; init; }
 

@@ -75,8 +75,8 @@ public sealed class ExportCliTests
         Assert.Equal("stadnet.pt", root.GetProperty("weights").GetString());
         Assert.Equal(checkpoint.Id, root.GetProperty("modelId").GetString());
         Assert.Equal(header.Calibration.Threshold, root.GetProperty("threshold").GetDouble());
-        Assert.Equal(header.Calibration.LogMean, root.GetProperty("calibration").GetProperty("logMean").GetDouble());
-        Assert.Equal(header.Calibration.LogStd, root.GetProperty("calibration").GetProperty("logStd").GetDouble());
+        Assert.Equal(header.Calibration.Mean, root.GetProperty("calibration").GetProperty("mean").GetDouble());
+        Assert.Equal(header.Calibration.Std, root.GetProperty("calibration").GetProperty("std").GetDouble());
         var settings = root.GetProperty("settings");
         Assert.Equal(header.Settings.Width, settings.GetProperty("width").GetInt32());
         Assert.Equal(header.Settings.Height, settings.GetProperty("height").GetInt32());

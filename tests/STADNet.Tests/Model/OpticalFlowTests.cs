@@ -43,10 +43,11 @@ public sealed class OpticalFlowTests
             using var flow = new OpticalFlow();
             var stillFlow = flow.forward(background, background).abs().max().item<float>();
             var moving = flow.forward(object0, object1);
-            return (stillFlow, moving[0, 0, 45..55, 56..62].median().item<float>(), moving[0, 0, 5..30, 5..40].abs().max().item<float>());
+            return (stillFlow, moving[0, 0, 45..55, 56..62].median().item<float>(), moving[0, .., 5..25, 95..125].abs().max().item<float>());
         });
         Assert.True(still < 1e-4, $"still frame flow {still}");
         Assert.True(Math.Abs(inside - 3) < 0.5, $"object flow {inside}, expected 3");
+        // Far from the object (flow bleeds a window or so around a mover), the background stays still.
         Assert.True(outside < 0.1, $"background flow {outside}, expected 0");
     }
 

@@ -26,7 +26,7 @@ public sealed class ScoringTests
     public void Calibration_maps_typical_normal_evidence_near_zero_and_keeps_order()
     {
         var settings = new ModelSettings();
-        FrameEvidence Evidence(params float[] reconstruction) => new(reconstruction,
+        FrameEvidence Evidence(params float[] reconstruction) => new(reconstruction, reconstruction.Select(r => r * 2).ToArray(),
             reconstruction.Select(r => r * 3).ToArray(), reconstruction.Select(r => MathF.Log(r)).ToArray(),
             reconstruction.SelectMany(r => Enumerable.Repeat(r / 2, settings.HeatmapCells)).ToArray());
         var normal = Enumerable.Range(0, 400).Select(i => (float)(0.01 * (1 + 0.2 * Math.Sin(i * 0.37)))).ToArray();

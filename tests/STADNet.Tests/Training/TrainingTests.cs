@@ -1,0 +1,44 @@
+using STADNet.Media;
+using STADNet.Model;
+using STADNet.Tests.Support;
+
+namespace STADNet.Tests.Training;
+
+public sealed class TrainingTests
+{
+    private static readonly ModelSettings Small = new() { Width = 48, Height = 32, BaseChannels = 8, LatentChannels = 8, PatchSize = 8 };
+
+    [Fact]
+    public async Task A_short_training_run_lowers_the_loss_and_scores_an_injected_anomaly_above_normal_frames()
+    {
+        using var temp = new TempFolder();
+        var normal = new List<TrainingVideo>();
+        for (var i = 0; i < 3; i++)
+            normal.Add(await DecodeAsync(SyntheticFootage.Walkway(temp.Combine($"normal{i}.mp4"), 90 + 10 * i), Small));
+        var test = await DecodeAsync(SyntheticFootage.Walkway(temp.Combine("test.mp4"), 100, anomaly: (50, 75)), Small);
+
+        var options = new TrainingOptions { Epochs = 6, BatchSize = 8, AnomaliesPerBatch = 4, ClipStride = 2, Seed = 3 };
+        var (history, threshold, scores) = await ModelThread.Run(() =>
+        {
+            var result = new Trainer(Small, options).Train(normal, "synthetic", null, CancellationToken.None);
+            using var model = result.Model;
+            var evidence = FrameScorer.ScoreRaw(model, Small, test.Pixels, test.FrameCount, 0);
+            var calibration = result.Header.Calibration;
+            return (result.History, calibration.Threshold, calibration.Calibrate(calibration.Combine(evidence)));
+        });
+
+        Assert.True(history[^1].TrainLoss < history[0].TrainLoss, $"train loss went from {history[0].TrainLoss} to {history[^1].TrainLoss}");
+        var during = scores[55..72].Average();
+        var before = scores[5..45].Average();
+        Assert.True(during > before + 2, $"anomaly frames average {during:F2}, normal frames {before:F2}");
+        Assert.True(scores[55..72].Max() > threshold, $"no anomaly frame crosses the threshold {threshold:F2}");
+    }
+
+    private static async Task<TrainingVideo> DecodeAsync(string path, ModelSettings settings)
+    {
+        var info = await VideoProbe.ProbeAsync(path, CancellationToken.None);
+        var frames = await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, 0, info.FrameCount, toEnd: true,
+            new FrameFormat(settings.DecodeWidth, settings.DecodeHeight, settings.Colour), CancellationToken.None);
+        return new TrainingVideo(Path.GetFileName(path), frames.Pixels, frames.Count);
+    }
+}
