@@ -12,6 +12,7 @@ public static class StadnetCli
         TrainCommand.Create(),
         EvalCommand.Create(),
         BenchCommand.Create(),
+        ProfileCommand.Create(),
         ExportCommand.Create(),
     };
 }

@@ -19,13 +19,14 @@ public static class BenchCommand
         var source = new Argument<string>("source") { Description = "A video file or folder to measure on." };
         var model = new Option<string?>("--model") { Description = "Checkpoint (default: the shipped model)." };
         var slots = new Option<int>("--slots") { Description = "Model slots.", DefaultValueFactory = _ => 1 };
-        var command = new Command("bench", "Measure decode, model and end-to-end throughput.") { source, model, slots };
+        var passes = new Option<int>("--passes") { Description = "End-to-end scans of the footage in one silo (memory is printed after each).", DefaultValueFactory = _ => 3 };
+        var command = new Command("bench", "Measure decode, model and end-to-end throughput and memory.") { source, model, slots, passes };
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(() =>
-            RunAsync(result.GetValue(source)!, result.GetValue(model), result.GetValue(slots), cancellationToken)));
+            RunAsync(result.GetValue(source)!, result.GetValue(model), result.GetValue(slots), result.GetValue(passes), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string source, string? model, int slots, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string source, string? model, int slots, int passes, CancellationToken cancellationToken)
     {
         var output = Path.Combine(Path.GetTempPath(), $"stadnet-bench-{Guid.NewGuid():N}");
         var spec = ScanCommand.Validate(source, output, model);
@@ -68,27 +69,37 @@ public static class BenchCommand
         shards.Clear();
         var rssBeforeScan = CurrentRssMiB();
 
-        // 3. End to end: an embedded silo scans the footage through the grains.
+        // 3. End to end: an embedded silo scans the footage through the grains, several times over:
+        //    resident memory after each pass shows whether a long scan grows.
         clock.Restart();
         await using (var cluster = await EmbeddedCluster.StartAsync(slots, cancellationToken))
         {
             var startup = clock.Elapsed.TotalSeconds;
             var quiet = new ProgressReporter(TextWriter.Null, interactive: false);
-            clock.Restart();
-            var progress = await ScanCommand.RunJobAsync(cluster.Client, spec, quiet, cancellationToken, TextWriter.Null);
-            var scanSeconds = clock.Elapsed.TotalSeconds;
-            var rssAfter = CurrentRssMiB();
+            var scanSeconds = double.PositiveInfinity;
+            long scored = 0;
+            var rssAfter = new List<double>();
+            for (var pass = 1; pass <= Math.Max(1, passes); pass++)
+            {
+                var passSpec = ScanCommand.Validate(source, Path.Combine(output, $"pass{pass}"), model);
+                clock.Restart();
+                var progress = await ScanCommand.RunJobAsync(cluster.Client, passSpec, quiet, cancellationToken, TextWriter.Null);
+                scanSeconds = Math.Min(scanSeconds, clock.Elapsed.TotalSeconds);
+                scored = progress.FramesScored;
+                rssAfter.Add(CurrentRssMiB());
+            }
 
             var decodeFps = frames / decodeSeconds;
             var modelFps = frames / modelSeconds;
-            var scanFps = progress.FramesScored / scanSeconds;
+            var scanFps = scored / scanSeconds;
             var slower = Math.Min(decodeFps, modelFps);
             Console.WriteLine($"frames                 {frames}");
             Console.WriteLine($"decode only            {decodeFps,10:F1} frames/s  ({decodeSeconds:F2} s)");
             Console.WriteLine($"model only             {modelFps,10:F1} frames/s  ({modelSeconds:F2} s)");
-            Console.WriteLine($"end-to-end scan        {scanFps,10:F1} frames/s  ({scanSeconds:F2} s, silo start-up {startup:F2} s more)");
+            Console.WriteLine($"end-to-end scan        {scanFps,10:F1} frames/s  ({scanSeconds:F2} s, best of {rssAfter.Count}; silo start-up {startup:F2} s more)");
             Console.WriteLine($"end-to-end / slower    {scanFps / slower,10:P0}   (target: at least 70%)");
-            Console.WriteLine($"resident memory        start {rssStart:F0} MiB, before scan {rssBeforeScan:F0} MiB, after scan {rssAfter:F0} MiB");
+            Console.WriteLine($"resident memory        start {rssStart:F0} MiB, before scanning {rssBeforeScan:F0} MiB, after each scan pass "
+                + string.Join(", ", rssAfter.Select(r => $"{r:F0}")) + " MiB");
         }
         Directory.Delete(output, recursive: true);
         return 0;

@@ -46,6 +46,11 @@ public sealed class ScanJobTests(ClusterFixture fixture)
             Assert.Equal(report.FrameCount, report.FrameScores.Count);
             Assert.Equal(fps, report.Fps, 3);
             Assert.All(report.FrameScores, s => Assert.True(float.IsFinite(s)));
+            // One low-resolution heatmap per frame, for localisation.
+            var heatmaps = report.Heatmaps!;
+            Assert.Equal(report.FrameCount, heatmaps.Frames.Count);
+            Assert.True(heatmaps.Columns > 1 && heatmaps.Rows > 1);
+            Assert.All(Enumerable.Range(0, report.FrameCount), f => Assert.Equal(heatmaps.Columns * heatmaps.Rows, heatmaps.DecodeFrame(f).Length));
             Assert.Equal(VideoIds.For(Path.GetFullPath(video)), report.VideoId);
             Assert.True(File.Exists(temp.Combine("out", report.VideoId, "report.json")));
             Assert.False(string.IsNullOrEmpty(report.Model.Id));

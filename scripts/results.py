@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Reproduces docs/results.md: the shipped model on the UCSD Ped2 test set, the ablation table and
+the complexity table. Only the stadnet CLI does the work; this script runs it and writes the tables.
+
+    bash scripts/results.sh [--data ../shared/datasets/ucsd-ped2] [--ablation-epochs 8] [--fresh]
+
+Trained ablation checkpoints are kept under out/results/ and reused on a rerun unless --fresh.
+The test labels are used by `stadnet eval` only, after each model is trained and calibrated.
+"""
+import argparse
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STADNET = os.path.join(ROOT, "client", "bin", "Release", "net10.0", "stadnet")
+SHIPPED = os.path.join(ROOT, "models", "stadnet-ped2.ckpt")
+
+# (row name, parts removed): every row is trained the same way, seed and schedule included.
+ABLATION = [
+    ("full model", []),
+    ("without multi-scale 3D convolution", ["multi-scale"]),
+    ("without spatio-temporal attention", ["attention"]),
+    ("without motion stream (appearance only)", ["motion"]),
+    ("without cross-attention (concatenated streams)", ["cross-attention"]),
+    ("without VAE term (plain autoencoder, no KL)", ["vae"]),
+    ("without segment head", ["segment-head"]),
+]
+
+
+def run(args, log):
+    """Runs the CLI, echoing its output to the log; returns (stdout, seconds)."""
+    start = time.monotonic()
+    result = subprocess.run([STADNET] + args, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.monotonic() - start
+    with open(log, "a") as f:
+        f.write(f"$ stadnet {' '.join(args)}\n{result.stdout}{result.stderr}\n")
+    if result.returncode != 0:
+        sys.exit(f"stadnet {' '.join(args)} failed ({result.returncode}):\n{result.stderr or result.stdout}")
+    return result.stdout, seconds
+
+
+def header(checkpoint):
+    """The JSON header of a checkpoint: magic, int32 version, int32 length, JSON."""
+    with open(checkpoint, "rb") as f:
+        data = f.read()
+    length = struct.unpack_from("<i", data, 12)[0]
+    return json.loads(data[16:16 + length])
+
+
+def evaluate(checkpoint, data, out, log, masks=True):
+    scan = os.path.join(out, "scan")
+    shutil.rmtree(scan, ignore_errors=True)
+    _, seconds = run(["scan", os.path.join(data, "test"), "--out", scan, "--model", checkpoint], log)
+    args = ["eval", scan, "--labels", os.path.join(data, "labels", "test_frame_labels.txt")]
+    if masks:
+        args += ["--masks", os.path.join(data, "test_pixel_masks")]
+    run(args, log)
+    with open(os.path.join(scan, "metrics.json")) as f:
+        metrics = json.load(f)
+    profile = os.path.join(out, "profile.json")
+    run(["profile", "--model", checkpoint, "--json", profile], log)
+    with open(profile) as f:
+        complexity = json.load(f)
+    return metrics, complexity, seconds
+
+
+def f4(x):
+    return "n/a" if x is None else f"{x:.4f}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "datasets", "ucsd-ped2"))
+    parser.add_argument("--ablation-epochs", type=int, default=8)
+    parser.add_argument("--fresh", action="store_true", help="retrain ablation rows even if their checkpoints exist")
+    parser.add_argument("--skip-ablation", action="store_true")
+    args = parser.parse_args()
+    data = os.path.abspath(args.data)
+    out = os.path.join(ROOT, "out", "results")
+    os.makedirs(out, exist_ok=True)
+    log = os.path.join(out, "results.log")
+    open(log, "w").close()
+
+    shipped_metrics, shipped_complexity, scan_seconds = evaluate(SHIPPED, data, os.path.join(out, "shipped"), log)
+    shipped_header = header(SHIPPED)
+    bench, _ = run(["bench", os.path.join(data, "test")], log)
+
+    rows = []
+    if not args.skip_ablation:
+        for name, parts in ABLATION:
+            slug = "full" if not parts else "without-" + "-".join(parts)
+            row_out = os.path.join(out, "ablation", slug)
+            os.makedirs(row_out, exist_ok=True)
+            checkpoint = os.path.join(row_out, "model.ckpt")
+            if args.fresh or not os.path.exists(checkpoint):
+                train = ["train", os.path.join(data, "train"), "--out", checkpoint, "--epochs", str(args.ablation_epochs)]
+                for p in parts:
+                    train += ["--without", p]
+                run(train, log)
+            metrics, complexity, _ = evaluate(checkpoint, data, row_out, log, masks=True)
+            rows.append((name, metrics, complexity, header(checkpoint)))
+
+    write(shipped_metrics, shipped_complexity, shipped_header, scan_seconds, bench, rows, args.ablation_epochs)
+    print(f"wrote {os.path.join(ROOT, 'docs', 'results.md')} (log: {log})")
+
+
+def write(m, c, h, scan_seconds, bench, rows, ablation_epochs):
+    t = h["training"]
+    s = h["settings"]
+    cal = h["calibration"]
+    lines = []
+    w = lines.append
+    w("# STADNet on UCSD Ped2: results")
+    w("")
+    w("Written by `bash scripts/results.sh` (this file is generated; rerun it to refresh every figure).")
+    w(f"Machine: {os.cpu_count()} cores, CPU only. Data: UCSD Ped2 as laid out in `../shared/datasets/ucsd-ped2`"
+      " (16 training clips, all normal; 12 test clips with frame labels and pixel masks).")
+    w("")
+    w("## Shipped model")
+    w("")
+    w(f"`models/stadnet-ped2.ckpt`, trained by `stadnet train ../shared/datasets/ucsd-ped2/train --out models/stadnet-ped2.ckpt --epochs {t['epochs']}`"
+      f" in {t['seconds'] / 60:.1f} min; best held-out epoch {t['bestEpoch']}. Input {s['width']}x{s['height']},"
+      f" {s['clipFrames']}-frame clips, optical flow at {s['width'] * s['decodeScale']}x{s['height'] * s['decodeScale']}.")
+    w("")
+    w("| Frame-level metric (calibrated scores, `stadnet eval`) | Value |")
+    w("|---|---|")
+    w(f"| Micro AUC (all 2010 frames pooled, scores as reported) | **{f4(m['microAuc'])}** |")
+    w(f"| Macro AUC (mean over the {m.get('macroAucVideos', '')} clips with both classes) | {f4(m.get('macroAuc'))} |")
+    w(f"| AUC after per-video min-max normalisation (what most papers report) | {f4(m.get('minMaxAuc'))} |")
+    w(f"| EER | {f4(m.get('equalErrorRate'))} |")
+    w(f"| Average precision | {f4(m.get('averagePrecision'))} |")
+    thr = m.get("threshold")
+    conf = m.get("confusion") or {}
+    if conf:
+        w(f"| At the calibrated threshold {thr:.3f}: accuracy / precision / recall / F1 | {f4(conf.get('accuracy'))} / {f4(conf.get('precision'))} / {f4(conf.get('recall'))} / {f4(conf.get('f1'))} |")
+    pixel = m.get("pixel") or {}
+    if pixel:
+        w(f"| Pixel-level AUC of the heatmaps against `test_pixel_masks` ({pixel.get('gridWidth')}x{pixel.get('gridHeight')} grid, {pixel.get('pixels'):,} pixels) | {f4(pixel.get('auc'))} |")
+    w("")
+    w(f"`stadnet scan` of the 12 test clips ({m.get('frames', 2010)} frames), wall clock including start-up: **{scan_seconds:.1f} s**"
+      f" ({m.get('frames', 2010) / scan_seconds:.0f} frames/s; budget 60 s).")
+    w("")
+    w("`stadnet bench ../shared/datasets/ucsd-ped2/test` (three end-to-end passes in one silo; memory after each):")
+    w("")
+    w("```")
+    w(bench.strip())
+    w("```")
+    w("")
+    w("Per clip (frame-level AUC where the clip has both classes):")
+    w("")
+    w("| Clip | Frames | Anomalous | AUC |")
+    w("|---|---|---|---|")
+    for v in m.get("perVideo", []):
+        w(f"| {v.get('clip')} | {v.get('frames')} | {v.get('anomalousFrames')} | {f4(v.get('auc'))} |")
+    w("")
+    if rows:
+        w(f"## Ablation ({ablation_epochs} epochs per row, same seed, same data, same calibration)")
+        w("")
+        w("Every row, the full model included, is trained from scratch by `stadnet train --epochs "
+          f"{ablation_epochs} [--without part]` and scored with its own held-out calibration. A removed"
+          " component also drops out of the score formula.")
+        w("")
+        w("| Model | Micro AUC | Min-max AUC | Macro AUC | EER | AP | Pixel AUC | Parameters |")
+        w("|---|---|---|---|---|---|---|---|")
+        for name, rm, rc, rh in rows:
+            w(f"| {name} | {f4(rm['microAuc'])} | {f4(rm.get('minMaxAuc'))} | {f4(rm.get('macroAuc'))} | {f4(rm.get('equalErrorRate'))} |"
+              f" {f4(rm.get('averagePrecision'))} | {f4((rm.get('pixel') or {}).get('auc'))} | {rc['parameters']:,} |")
+        w("")
+    w("## Complexity (this machine)")
+    w("")
+    w("GFLOPs count two per multiply-add of the convolutions and fully connected layers for one clip;"
+      " milliseconds are measured by `stadnet profile` (network: 16-clip batches; optical flow: 32 frame pairs).")
+    w("")
+    w("| Model | Parameters | GFLOPs per clip | Network ms/frame | Optical flow ms/frame | Total ms/frame |")
+    w("|---|---|---|---|---|---|")
+    w(f"| shipped | {c['parameters']:,} | {c['gigaFlopsPerClip']:.3f} | {c['networkMsPerFrame']:.2f} | {c['flowMsPerFrame']:.2f} | {c['msPerFrame']:.2f} |")
+    for name, _, rc, _ in rows[1:]:
+        w(f"| {name} | {rc['parameters']:,} | {rc['gigaFlopsPerClip']:.3f} | {rc['networkMsPerFrame']:.2f} | {rc['flowMsPerFrame']:.2f} | {rc['msPerFrame']:.2f} |")
+    w("")
+    w("## How every choice was made (the test labels chose nothing)")
+    w("")
+    w("- The checkpoint: the epoch with the lowest held-out loss, the held-out part being the last 15 % of"
+      " every *training* clip (normal footage) plus 64 pseudo-anomalies made from it. The test set is never read by `stadnet train`.")
+    w(f"- The score formula and its weights: fixed in advance (see `model/ScoreCalibration.cs`): each component"
+      " (appearance and motion reconstruction error, KL divergence, segment logit) is z-scored on the held-out normal"
+      " frames and counts equally; only evidence above the normal mean counts. The z-score statistics are fitted on the held-out frames.")
+    w(f"- The threshold: the {cal.get('threshold', 0):.3f} standard deviations at which the held-out normal frames'"
+      " calibrated scores reach their 99.5th percentile.")
+    w("- Smoothing window (9 frames, about a second at Ped2's 10 frames/s), clip length, input size, loss weights,"
+      " learning rate, epochs: set before evaluation from the footage's frame rate and this machine's time budget.")
+    w("- Honest note: the architecture and score formula were revised during development after test-set AUCs of"
+      " earlier versions had been seen (an earlier model without optical flow scored 0.78 micro AUC); no weight, threshold"
+      " or checkpoint was picked by those figures, but the test set is therefore not untouched by the design loop.")
+    w("")
+    os.makedirs(os.path.join(ROOT, "docs"), exist_ok=True)
+    with open(os.path.join(ROOT, "docs", "results.md"), "w") as f:
+        f.write("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
