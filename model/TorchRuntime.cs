@@ -18,7 +18,19 @@ public static class TorchRuntime
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
         // Environment.SetEnvironmentVariable changes only .NET's copy; OpenMP reads the C environment.
         _ = SetEnv("OMP_WAIT_POLICY", "PASSIVE", overwrite: 0);
+        if (OperatingSystem.IsLinux())
+        {
+            // glibc raises its mmap threshold after the first large free, after which every big
+            // transient tensor (optical flow over a shard) is carved from the heap and its pages
+            // kept: resident memory creeps up scan after scan. A fixed threshold returns them.
+            _ = MallocOption(MmapThreshold, 1 << 20);
+        }
     }
+
+    private const int MmapThreshold = -3; // M_MMAP_THRESHOLD
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int MallocOption(int option, int value);
 
     [DllImport("libc", EntryPoint = "setenv", CharSet = CharSet.Ansi, BestFitMapping = false)]
     private static extern int SetEnv(string name, string value, int overwrite);

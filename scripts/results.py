@@ -2,7 +2,7 @@
 """Reproduces docs/results.md: the shipped model on the UCSD Ped2 test set, the ablation table and
 the complexity table. Only the stadnet CLI does the work; this script runs it and writes the tables.
 
-    bash scripts/results.sh [--data ../shared/datasets/ucsd-ped2] [--ablation-epochs 8] [--fresh]
+    bash scripts/results.sh [--data ../shared/datasets/ucsd-ped2] [--ablation-epochs 8] [--fresh] [--reuse]
 
 Trained ablation checkpoints are kept under out/results/ and reused on a rerun unless --fresh.
 The test labels are used by `stadnet eval` only, after each model is trained and calibrated.
@@ -52,8 +52,25 @@ def header(checkpoint):
     return json.loads(data[16:16 + length])
 
 
-def evaluate(checkpoint, data, out, log, masks=True):
+def evaluate(checkpoint, data, out, log, masks=True, reuse=False):
     scan = os.path.join(out, "scan")
+    saved = os.path.join(out, "evaluation.json")
+    if reuse and os.path.exists(saved) and os.path.getmtime(saved) > os.path.getmtime(checkpoint):
+        with open(saved) as f:
+            kept = json.load(f)
+        metrics, seconds = kept["metrics"], kept["scanSeconds"]
+    else:
+        metrics, seconds = scan_and_eval(checkpoint, data, scan, log, masks)
+    profile = os.path.join(out, "profile.json")
+    run(["profile", "--model", checkpoint, "--json", profile], log)
+    with open(profile) as f:
+        complexity = json.load(f)
+    with open(saved, "w") as f:
+        json.dump({"metrics": metrics, "scanSeconds": seconds}, f)
+    return metrics, complexity, seconds
+
+
+def scan_and_eval(checkpoint, data, scan, log, masks):
     shutil.rmtree(scan, ignore_errors=True)
     _, seconds = run(["scan", os.path.join(data, "test"), "--out", scan, "--model", checkpoint], log)
     args = ["eval", scan, "--labels", os.path.join(data, "labels", "test_frame_labels.txt")]
@@ -62,11 +79,7 @@ def evaluate(checkpoint, data, out, log, masks=True):
     run(args, log)
     with open(os.path.join(scan, "metrics.json")) as f:
         metrics = json.load(f)
-    profile = os.path.join(out, "profile.json")
-    run(["profile", "--model", checkpoint, "--json", profile], log)
-    with open(profile) as f:
-        complexity = json.load(f)
-    return metrics, complexity, seconds
+    return metrics, seconds
 
 
 def f4(x):
@@ -79,6 +92,7 @@ def main():
     parser.add_argument("--ablation-epochs", type=int, default=8)
     parser.add_argument("--fresh", action="store_true", help="retrain ablation rows even if their checkpoints exist")
     parser.add_argument("--skip-ablation", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="reuse scans and metrics newer than their checkpoints (profile and bench rerun)")
     args = parser.parse_args()
     data = os.path.abspath(args.data)
     out = os.path.join(ROOT, "out", "results")
@@ -86,7 +100,7 @@ def main():
     log = os.path.join(out, "results.log")
     open(log, "w").close()
 
-    shipped_metrics, shipped_complexity, scan_seconds = evaluate(SHIPPED, data, os.path.join(out, "shipped"), log)
+    shipped_metrics, shipped_complexity, scan_seconds = evaluate(SHIPPED, data, os.path.join(out, "shipped"), log, reuse=args.reuse)
     shipped_header = header(SHIPPED)
     bench, _ = run(["bench", os.path.join(data, "test")], log)
 
@@ -102,7 +116,7 @@ def main():
                 for p in parts:
                     train += ["--without", p]
                 run(train, log)
-            metrics, complexity, _ = evaluate(checkpoint, data, row_out, log, masks=True)
+            metrics, complexity, _ = evaluate(checkpoint, data, row_out, log, masks=True, reuse=args.reuse)
             rows.append((name, metrics, complexity, header(checkpoint)))
 
     write(shipped_metrics, shipped_complexity, shipped_header, scan_seconds, bench, rows, args.ablation_epochs)

@@ -30,8 +30,8 @@ public sealed class AppearanceStream : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         long b = clips.shape[0], c = clips.shape[1], t = clips.shape[2], h = clips.shape[3], w = clips.shape[4];
         var frames = clips.permute(0, 2, 1, 3, 4).reshape(b * t, c, h, w);
-        var x = functional.relu(norm1.forward(conv1.forward(frames)));
-        x = functional.relu(norm2.forward(conv2.forward(x)));
+        var x = functional.relu(norm1.forward(conv1.call(frames)));
+        x = functional.relu(norm2.forward(conv2.call(x)));
         return x.reshape(b, t, x.shape[1], x.shape[2], x.shape[3]).permute(0, 2, 1, 3, 4).contiguous().MoveToOuterDisposeScope();
     }
 }

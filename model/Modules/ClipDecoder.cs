@@ -28,7 +28,7 @@ public sealed class ClipDecoder : Module<Tensor, Tensor>
     public override Tensor forward(Tensor latent)
     {
         using var scope = NewDisposeScope();
-        var hidden = functional.relu(expand.forward(latent));
-        return output.forward(up2.forward(up1.forward(hidden))).MoveToOuterDisposeScope();
+        var hidden = functional.relu(expand.call(latent));
+        return output.call(up2.forward(up1.forward(hidden))).MoveToOuterDisposeScope();
     }
 }

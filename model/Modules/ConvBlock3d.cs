@@ -21,6 +21,6 @@ public sealed class ConvBlock3d : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return functional.relu(norm.forward(conv.forward(input))).MoveToOuterDisposeScope();
+        return functional.relu(norm.forward(conv.call(input))).MoveToOuterDisposeScope();
     }
 }

@@ -46,8 +46,8 @@ public sealed class CrossAttentionFusion : Module<Tensor, Tensor, Tensor>
             return cat([appearance, motion], 1).MoveToOuterDisposeScope();
         var a = Descriptors(appearance);
         var m = Descriptors(motion);
-        var fromMotion = Attend(appearance_query.forward(a), motion_key.forward(m), motion);
-        var fromAppearance = Attend(motion_query.forward(m), appearance_key.forward(a), appearance);
+        var fromMotion = Attend(appearance_query.call(a), motion_key.call(m), motion);
+        var fromAppearance = Attend(motion_query.call(m), appearance_key.call(a), appearance);
         var fusedAppearance = appearance + appearance_gain * fromMotion;
         var fusedMotion = motion + motion_gain * fromAppearance;
         return cat([fusedAppearance, fusedMotion], 1).MoveToOuterDisposeScope();

@@ -32,7 +32,7 @@ public sealed class MotionStream : Module<Tensor, Tensor>
         long b = flow.shape[0], t = flow.shape[2], h = flow.shape[3], w = flow.shape[4];
         var ys = linspace(-1, 1, h, dtype: flow.dtype, device: flow.device).view(1, 1, 1, h, 1).expand(b, 1, t, h, w);
         var xs = linspace(-1, 1, w, dtype: flow.dtype, device: flow.device).view(1, 1, 1, 1, w).expand(b, 1, t, h, w);
-        var x = functional.relu(norm1.forward(conv1.forward(cat([flow, xs, ys], 1))));
-        return functional.relu(norm2.forward(conv2.forward(x))).MoveToOuterDisposeScope();
+        var x = functional.relu(norm1.forward(conv1.call(cat([flow, xs, ys], 1))));
+        return functional.relu(norm2.forward(conv2.call(x))).MoveToOuterDisposeScope();
     }
 }

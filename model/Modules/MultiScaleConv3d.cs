@@ -33,9 +33,9 @@ public sealed class MultiScaleConv3d : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var small = functional.relu(small_norm.forward(small_conv.forward(input)));
+        var small = functional.relu(small_norm.forward(small_conv.call(input)));
         if (large_conv is null || large_norm is null) return small.MoveToOuterDisposeScope();
-        var large = functional.relu(large_norm.forward(large_conv.forward(input)));
+        var large = functional.relu(large_norm.forward(large_conv.call(input)));
         return cat([small, large], 1).MoveToOuterDisposeScope();
     }
 }

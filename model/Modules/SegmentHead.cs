@@ -29,8 +29,8 @@ public sealed class SegmentHead : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var pooled = cat([features.mean([2, 3, 4]), features.amax([2, 3, 4])], 1);
-        var hidden = dropout.forward(functional.relu(fc1.forward(pooled)));
-        return fc2.forward(hidden).squeeze(1).MoveToOuterDisposeScope();
+        var hidden = dropout.forward(functional.relu(fc1.call(pooled)));
+        return fc2.call(hidden).squeeze(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>The segment score: a probability.</summary>

@@ -27,9 +27,9 @@ public sealed class SpatioTemporalAttention : Module<Tensor, Tensor>
     public override Tensor forward(Tensor features)
     {
         using var scope = NewDisposeScope();
-        var map = sigmoid(spatial.forward(cat([features.mean([1], keepdim: true), features.amax([1], keepdim: true)], 1)));
+        var map = sigmoid(spatial.call(cat([features.mean([1], keepdim: true), features.amax([1], keepdim: true)], 1)));
         var steps = features.mean([3, 4]).transpose(1, 2); // [B, T, C]
-        var weights = sigmoid(temporal2.forward(functional.relu(temporal1.forward(steps)))); // [B, T, 1]
+        var weights = sigmoid(temporal2.call(functional.relu(temporal1.call(steps)))); // [B, T, 1]
         var perStep = weights.transpose(1, 2).unsqueeze(-1).unsqueeze(-1); // [B, 1, T, 1, 1]
         return (features * map * perStep).MoveToOuterDisposeScope();
     }

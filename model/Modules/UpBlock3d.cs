@@ -23,6 +23,6 @@ public sealed class UpBlock3d : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return functional.relu(norm.forward(deconv.forward(input))).MoveToOuterDisposeScope();
+        return functional.relu(norm.forward(deconv.call(input))).MoveToOuterDisposeScope();
     }
 }

@@ -33,9 +33,9 @@ public sealed class VariationalBottleneck : Module<Tensor, Tensor>
     public (Tensor Latent, Tensor Mean, Tensor? LogVariance) Encode(Tensor features)
     {
         using var scope = NewDisposeScope();
-        var mean = mean_head.forward(features);
+        var mean = mean_head.call(features);
         if (logvar_head is null) return (mean.alias().MoveToOuterDisposeScope(), mean.MoveToOuterDisposeScope(), null);
-        var logVariance = logvar_head.forward(features).clamp(-10, 10);
+        var logVariance = logvar_head.call(features).clamp(-10, 10);
         var latent = training ? mean + exp(0.5 * logVariance) * randn_like(mean) : mean.alias();
         return (latent.MoveToOuterDisposeScope(), mean.MoveToOuterDisposeScope(), logVariance.MoveToOuterDisposeScope());
     }
