@@ -29,8 +29,7 @@ public static class ExportCommand
 
     private static async Task<int> RunAsync(string checkpoint, string output, TextWriter stdout, CancellationToken cancellationToken)
     {
-        var source = Path.GetFullPath(checkpoint);
-        if (!File.Exists(source)) throw new UsageException($"checkpoint not found: {checkpoint}");
+        var source = CheckpointFile.Resolve(checkpoint);
         var weights = Path.GetFullPath(output);
         if (Directory.Exists(weights)) throw new UsageException($"--out must be a file, and {output} is a folder");
         var description = Path.ChangeExtension(weights, ".json");

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using STADNet.Client.Hosting;
 using STADNet.Model;
 
 namespace STADNet.Client.Commands;
@@ -14,22 +13,13 @@ public static class ProfileCommand
         var json = new Option<string?>("--json") { Description = "Also write the figures to this JSON file." };
         var command = new Command("profile", "Count a model's parameters and GFLOPs per clip and time it per frame.") { model, json };
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(() =>
-            RunAsync(result.GetValue(model) ?? ShippedModel.Path, result.GetValue(json), cancellationToken)));
+            RunAsync(CheckpointFile.Resolve(result.GetValue(model)), result.GetValue(json), cancellationToken)));
         return command;
     }
 
     private static async Task<int> RunAsync(string path, string? json, CancellationToken cancellationToken)
     {
-        if (!File.Exists(path)) throw new UsageException($"checkpoint not found: {path}");
-        Checkpoint checkpoint;
-        try
-        {
-            checkpoint = Checkpoint.Load(path);
-        }
-        catch (CheckpointException e)
-        {
-            throw new UsageException(e.Message);
-        }
+        var checkpoint = Checkpoint.Load(path); // CommandErrors turns a refused checkpoint into a one-line error
         var settings = checkpoint.Header.Settings;
         var complexity = await ModelThread.Run(() =>
         {

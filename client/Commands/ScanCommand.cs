@@ -43,8 +43,7 @@ public static class ScanCommand
         if (!File.Exists(fullSource) && !Directory.Exists(fullSource) && new FileInfo(fullSource).LinkTarget is null)
             throw new UsageException($"source not found: {source}");
         if (File.Exists(output)) throw new UsageException($"--out must be a folder, and {output} is a file");
-        var checkpoint = Path.GetFullPath(model ?? ShippedModel.Path);
-        if (!File.Exists(checkpoint)) throw new UsageException($"checkpoint not found: {checkpoint}");
+        var checkpoint = CheckpointFile.Resolve(model);
         Checkpoint.Load(checkpoint); // a corrupt or foreign checkpoint stops here, before any video is touched
         Directory.CreateDirectory(output);
         return new ScanJobSpec(fullSource, Path.GetFullPath(output), checkpoint);

@@ -32,11 +32,4 @@ public sealed class SegmentHead : Module<Tensor, Tensor>
         var hidden = dropout.forward(functional.relu(fc1.call(pooled)));
         return fc2.call(hidden).squeeze(1).MoveToOuterDisposeScope();
     }
-
-    /// <summary>The segment score: a probability.</summary>
-    public Tensor Probability(Tensor features)
-    {
-        using var logits = forward(features);
-        return sigmoid(logits);
-    }
 }
