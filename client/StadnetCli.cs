@@ -9,6 +9,8 @@ public static class StadnetCli
     public static RootCommand Build() => new("STADNet: find anomalous events in archives of video footage.")
     {
         ScanCommand.Create(),
+        StatusCommand.Create(),
+        UploadCommand.Create(),
         TrainCommand.Create(),
         EvalCommand.Create(),
         BenchCommand.Create(),

@@ -31,8 +31,12 @@ public static class ShardDecoder
         if (!toEnd) output.Add($"-frames:v {count}");
         try
         {
-            await FFMpegArguments
-                .FromFileInput(path, verifyExists: true, o => { foreach (var a in input) o.WithCustomArgument(a); })
+            Action<FFMpegInputOptions> inputOptions = o => { foreach (var a in input) o.WithCustomArgument(a); };
+            // A blob is read over HTTP range requests straight from storage, never whole into memory.
+            var arguments = VideoProbe.IsUrl(path)
+                ? FFMpegArguments.FromUrlInput(new Uri(path), inputOptions)
+                : FFMpegArguments.FromFileInput(path, verifyExists: true, inputOptions);
+            await arguments
                 .OutputToPipe(new StreamPipeSink(pixels) { Format = "rawvideo" }, o => { foreach (var a in output) o.WithCustomArgument(a); })
                 .CancellableThrough(cancellationToken)
                 .ProcessAsynchronously(throwOnError: true);

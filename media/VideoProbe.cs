@@ -8,14 +8,18 @@ namespace STADNet.Media;
 /// <summary>Reads a video's stream facts with ffprobe, counting packets so shards can be cut by frame.</summary>
 public static class VideoProbe
 {
+    /// <param name="path">A local file, or an http(s) URL (a blob's SAS link) that storage has already checked.</param>
     public static async Task<VideoInfo> ProbeAsync(string path, CancellationToken cancellationToken)
     {
-        EnsureReadable(path);
+        if (!IsUrl(path)) EnsureReadable(path);
         IMediaAnalysis analysis;
         try
         {
             // -count_packets demuxes without decoding: an exact frame count for any container, cheaply.
-            analysis = await FFProbe.AnalyseAsync(path, null, "-count_packets -select_streams v:0", cancellationToken);
+            const string arguments = "-count_packets -select_streams v:0";
+            analysis = IsUrl(path)
+                ? await FFProbe.AnalyseAsync(new Uri(path), null, arguments, cancellationToken)
+                : await FFProbe.AnalyseAsync(path, null, arguments, cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -45,6 +49,9 @@ public static class VideoProbe
         var offset = Math.Max(0, (video.StartTime - analysis.Format.StartTime).TotalSeconds);
         return new VideoInfo(fps, frames, video.Width.Value, video.Height.Value, frames / fps, video.CodecName ?? "unknown", offset);
     }
+
+    public static bool IsUrl(string path) =>
+        path.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || path.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Fails early with a plain reason when the file is missing, empty or cannot be opened.</summary>
     public static void EnsureReadable(string path)

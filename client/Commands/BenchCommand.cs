@@ -72,7 +72,7 @@ public static class BenchCommand
         // 3. End to end: an embedded silo scans the footage through the grains, several times over:
         //    resident memory after each pass shows whether a long scan grows.
         clock.Restart();
-        await using (var cluster = await EmbeddedCluster.StartAsync(slots, cancellationToken))
+        await using (var cluster = await EmbeddedCluster.StartAsync(slots, null, cancellationToken))
         {
             var startup = clock.Elapsed.TotalSeconds;
             var quiet = new ProgressReporter(TextWriter.Null, interactive: false);

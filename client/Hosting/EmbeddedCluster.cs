@@ -20,7 +20,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
 
     public IClusterClient Client => host.Services.GetRequiredService<IClusterClient>();
 
-    public static async Task<EmbeddedCluster> StartAsync(int workerSlots, CancellationToken cancellationToken)
+    public static async Task<EmbeddedCluster> StartAsync(int workerSlots, string? blobConnection, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -33,7 +33,7 @@ public sealed class EmbeddedCluster : IAsyncDisposable
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; }).AddFilter((category, level) =>
             level >= LogLevel.Error || (level >= LogLevel.Warning && category?.StartsWith("STADNet", StringComparison.Ordinal) == true));
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        var options = new SiloOptions { WorkerSlots = workerSlots, SiloPort = FreePort(), GatewayPort = FreePort(), ClusterId = "stadnet-embedded" };
+        var options = new SiloOptions { WorkerSlots = workerSlots, SiloPort = FreePort(), GatewayPort = FreePort(), ClusterId = "stadnet-embedded", BlobConnection = blobConnection };
         builder.UseOrleans(silo => silo.UseStadnetClustering(options).AddStadnet(builder.Configuration, options));
         var host = builder.Build();
         await host.StartAsync(cancellationToken);

@@ -1,34 +1,40 @@
 using Microsoft.Extensions.Logging;
 using STADNet.Grains.Messages;
 using STADNet.Grains.Reports;
+using STADNet.Grains.State;
 using STADNet.Media;
 using STADNet.Model;
+using STADNet.Storage;
 
 namespace STADNet.Grains;
 
 /// <summary>
 /// Probes one video, cuts it into clip shards, keeps a bounded number of them in flight on worker
 /// grains, stitches their scores into one score per frame, calibrates, finds events and writes the report.
+/// Its outcome persists; a scan cut short by a lost silo starts again elsewhere and gets the shards
+/// already done back from their grains without scoring them again.
 /// </summary>
-public sealed partial class VideoScanGrain(ILogger<VideoScanGrain> logger) : Grain, IVideoScanGrain
+public sealed partial class VideoScanGrain(
+    [PersistentState("video", GrainStorage.Name)] IPersistentState<VideoScanState> state,
+    ArchiveStore store,
+    ILogger<VideoScanGrain> logger) : Grain, IVideoScanGrain
 {
-    /// <summary>Tries per shard before the shard, and so the video, is given up on.</summary>
-    public const int ShardAttempts = 2;
+    /// <summary>Calls to a shard that fail for the cluster's reasons (a silo lost) before it is given up on.</summary>
+    public const int ShardDeliveryAttempts = 20;
 
     /// <summary>Frames a container's count may exceed what decodes (edit lists, trailing packets) before we call the file damaged.</summary>
     public const int TruncationToleranceFrames = 3;
 
-    private VideoScanOutcome? outcome;
-
     public async Task<VideoScanOutcome> ScanAsync(VideoScanRequest request)
     {
-        // A repeated call (a job retrying after a lost reply) gets the finished result, not a second scan.
-        if (outcome is not null) return outcome;
+        // A repeated call (a job retrying after a lost reply or a restart) gets the finished result, not a second scan.
+        if (state.State.Outcome is { } finished) return finished;
         var cancellationToken = CancellationToken.None;
         VideoReport report;
         try
         {
-            var info = await VideoProbe.ProbeAsync(request.Source, cancellationToken);
+            var input = await store.OpenForDecodingAsync(request.Source, cancellationToken);
+            var info = await VideoProbe.ProbeAsync(input, cancellationToken);
             var (combined, heatmap) = await ScoreShardsAsync(request, info, cancellationToken);
             report = BuildReport(request, info, combined, heatmap);
         }
@@ -43,11 +49,14 @@ public sealed partial class VideoScanGrain(ILogger<VideoScanGrain> logger) : Gra
             LogVideoFailed(request.Source, e.Message);
             report = FailedReport(request, e.Message.Split('\n')[0]);
         }
-        await ReportFolder.WriteVideoReportAsync(request.OutputDirectory, report, cancellationToken);
+        await store.WriteReportAsync(request.OutputDirectory, $"{report.VideoId}/{ReportFiles.Report}", report, ReportJson.Options, request.JobId, cancellationToken);
+        ScanMetrics.VideosScanned.Add(1, new KeyValuePair<string, object?>("status", report.Status));
         var top = report.FrameScores.Count > 0 ? report.FrameScores.Max() : double.NaN;
-        outcome = new VideoScanOutcome(
+        var outcome = new VideoScanOutcome(
             new VideoSummary(report.VideoId, report.Source, report.Status, report.Error, report.FrameCount, double.IsNaN(top) ? 0 : Math.Round(top, 4)),
             report.Events);
+        state.State.Outcome = outcome;
+        await StorageRetry.RunAsync(_ => state.WriteStateAsync(), cancellationToken);
         return outcome;
     }
 
@@ -69,7 +78,7 @@ public sealed partial class VideoScanGrain(ILogger<VideoScanGrain> logger) : Gra
             await slots.WaitAsync(cancellationToken);
             try
             {
-                return await ScoreWithRetryAsync(shard);
+                return await ScoreWithRetryAsync(request, shard);
             }
             finally
             {
@@ -109,23 +118,34 @@ public sealed partial class VideoScanGrain(ILogger<VideoScanGrain> logger) : Gra
         return (scores.ToArray(), heatmap.ToArray());
     }
 
-    private async Task<SegmentScores> ScoreWithRetryAsync(ClipShard shard)
+    /// <summary>
+    /// The shard's own grain counts tries that fail on the video; here only the cluster's failures
+    /// (a silo lost mid-call, a silo handing the shard back as it stops) are retried.
+    /// </summary>
+    private async Task<SegmentScores> ScoreWithRetryAsync(VideoScanRequest request, ClipShard shard)
     {
-        SegmentScores? result = null;
-        for (var attempt = 1; attempt <= ShardAttempts; attempt++)
+        var grain = GrainFactory.GetGrain<IClipShardGrain>($"{request.JobId}/{request.VideoId}/{shard.FirstFrame}");
+        var delay = TimeSpan.FromMilliseconds(250);
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
-                result = await GrainFactory.GetGrain<IShardWorkerGrain>(0).ScoreAsync(shard);
-                if (!result.Failed) return result;
+                return await grain.ScoreAsync(shard);
+            }
+            catch (Exception e) when (e is not VideoInputException && attempt < ShardDeliveryAttempts)
+            {
+                LogShardRetry(shard.Source, shard.FirstFrame, attempt, e.Message.Split('\n')[0]);
+                if (e is not ShardHandedBackException)
+                {
+                    await Task.Delay(delay);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+                }
             }
             catch (Exception e) when (e is not VideoInputException)
             {
-                result = SegmentScores.Failure(shard.FirstFrame, e.Message.Split('\n')[0]);
+                return SegmentScores.Failure(shard.FirstFrame, "could not be scored: " + e.Message.Split('\n')[0]);
             }
-            LogShardRetry(shard.Source, shard.FirstFrame, attempt, result.Error ?? "");
         }
-        return result!;
     }
 
     private static VideoReport BuildReport(VideoScanRequest request, VideoInfo info, float[] combined, byte[] heatmap)
@@ -173,6 +193,6 @@ public sealed partial class VideoScanGrain(ILogger<VideoScanGrain> logger) : Gra
     [LoggerMessage(Level = LogLevel.Warning, Message = "Video {Source} could not be scanned: {Reason}")]
     private partial void LogVideoFailed(string source, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard of {Source} at frame {FirstFrame} failed on try {Attempt}: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shard of {Source} at frame {FirstFrame} not delivered on try {Attempt}, sending it again: {Reason}")]
     private partial void LogShardRetry(string source, int firstFrame, int attempt, string reason);
 }

@@ -25,7 +25,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             var configuration = new ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?> { ["Scan:ShardFrames"] = ShardFrames.ToString(), ["Scan:MaxShardsInFlight"] = "3" })
                 .Build();
-            silo.AddStadnet(configuration, new SiloOptions { WorkerSlots = 1 });
+            silo.AddStadnet(configuration, new SiloOptions { WorkerSlots = 1 }).UseInMemoryReminderService();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
