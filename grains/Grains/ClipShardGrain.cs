@@ -39,8 +39,9 @@ public sealed partial class ClipShardGrain(
                 try
                 {
                     var result = await ScoreOnceAsync(shard, cancellationToken);
-                    ScanMetrics.ShardsScored.Add(1);
-                    ScanMetrics.FramesScored.Add(result.Combined.Length);
+                    var job = new KeyValuePair<string, object?>("job", this.GetPrimaryKeyString().Split('/')[0]);
+                    ScanMetrics.ShardsScored.Add(1, job);
+                    ScanMetrics.FramesScored.Add(result.Combined.Length, job);
                     return await KeepAsync(result);
                 }
                 catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)

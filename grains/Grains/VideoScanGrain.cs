@@ -33,8 +33,7 @@ public sealed partial class VideoScanGrain(
         VideoReport report;
         try
         {
-            var input = await store.OpenForDecodingAsync(request.Source, cancellationToken);
-            var info = await VideoProbe.ProbeAsync(input, cancellationToken);
+            var info = await ProbeAsync(request.Source, cancellationToken);
             var (combined, heatmap) = await ScoreShardsAsync(request, info, cancellationToken);
             report = BuildReport(request, info, combined, heatmap);
         }
@@ -58,6 +57,23 @@ public sealed partial class VideoScanGrain(
         state.State.Outcome = outcome;
         await StorageRetry.RunAsync(_ => state.WriteStateAsync(), cancellationToken);
         return outcome;
+    }
+
+    /// <summary>Probes the video; a blob that fails to probe while storage is down is probed again once storage answers.</summary>
+    private async Task<VideoInfo> ProbeAsync(string source, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var input = await store.OpenForDecodingAsync(source, cancellationToken);
+            try
+            {
+                return await VideoProbe.ProbeAsync(input, cancellationToken);
+            }
+            catch (VideoInputException) when (ArchiveLocation.IsBlobReference(source) && attempt < 3)
+            {
+                // FFmpeg cannot tell an unreachable account from a bad file; the next open waits out an outage.
+            }
+        }
     }
 
     private async Task<(float[] Combined, byte[] Heatmap)> ScoreShardsAsync(VideoScanRequest request, VideoInfo info, CancellationToken cancellationToken)
