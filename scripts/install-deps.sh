@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs what STADNet needs beyond the .NET SDK: FFmpeg (ffmpeg + ffprobe) from the distribution.
+# Installs what STADNet needs beyond the .NET SDK: FFmpeg (ffmpeg + ffprobe) from the distribution,
+# and docker-compose, which the deployment tests use to validate docker-compose.yml offline.
 set -euo pipefail
 
 need=()
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET 10 SDK is required (dotnet not on PATH)" >&2
