@@ -47,7 +47,8 @@ public sealed class DockerfileTests
         Assert.Contains("dotnet publish silo/STADNet.Silo.csproj", runs);
         Assert.Contains("dotnet publish client/STADNet.Client.csproj", runs);
         // The client sends silos this absolute path, so silos in the same image open the same file.
-        Assert.Contains($"test -f /app/client/models/{ShippedModel.FileName}", runs);
+        Assert.Contains($"test -f /app/models/{ShippedModel.FileName}", runs);
+        Assert.Contains("test -x /app/stadnet-silo", runs);
     }
 
     [Fact]
@@ -59,7 +60,7 @@ public sealed class DockerfileTests
         Assert.All(variables.Keys.Where(k => k.StartsWith("STADNET_", StringComparison.Ordinal)), k => Assert.Contains(k, SiloEnvironment.All));
         Assert.Equal("0.0.0.0", variables[SiloEnvironment.DashboardHost]);
         Assert.Equal(SiloEnvironment.DefaultDashboardPort, SiloSettings.From(variables).DashboardPort);
-        Assert.Contains("/app/client", variables["PATH"]); // compose's `entrypoint: [stadnet]` finds the CLI
+        Assert.StartsWith("/app:", variables["PATH"]); // compose's `entrypoint: [stadnet]` finds the CLI
     }
 
     [Fact]
