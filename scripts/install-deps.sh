@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what STADNet needs beyond the .NET SDK: FFmpeg (ffmpeg + ffprobe) and redis-server from the
+# Installs what STADNet needs beyond the .NET SDK: FFmpeg (ffmpeg + ffprobe), redis-server and
+# docker-compose (the deployment tests validate docker-compose.yml with it, offline) from the
 # distribution, and Azurite (the Azure Storage emulator) from npm into tools/azurite/ (project-local).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,6 +13,7 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # Azurite needs node and npm; Debian's nodejs/npm only when the machine has none.
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET 10 SDK is required (dotnet not on PATH)" >&2
