@@ -11,6 +11,7 @@ public static class StadnetCli
         ScanCommand.Create(),
         StatusCommand.Create(),
         UploadCommand.Create(),
+        DownloadCommand.Create(),
         TrainCommand.Create(),
         EvalCommand.Create(),
         BenchCommand.Create(),

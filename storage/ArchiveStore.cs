@@ -126,6 +126,26 @@ public sealed class ArchiveStore(BlobServiceClient? blobs)
         }, cancellationToken);
     }
 
+    /// <summary>Copies every blob under a prefix into a local folder, keeping the paths below the prefix.</summary>
+    public async Task<int> DownloadAllAsync(string location, string folder, CancellationToken cancellationToken)
+    {
+        var where = ArchiveLocation.Parse(location);
+        var container = Container(where);
+        var prefix = where.Prefix.Length == 0 ? null : where.Prefix + "/";
+        var count = 0;
+        await foreach (var page in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).AsPages(pageSizeHint: ListPageSize))
+        {
+            foreach (var item in page.Values)
+            {
+                var local = Path.Combine(folder, (prefix is null ? item.Name : item.Name[prefix.Length..]).Replace('/', Path.DirectorySeparatorChar));
+                Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+                await StorageRetry.RunAsync(c => container.GetBlobClient(item.Name).DownloadToAsync(local, c), cancellationToken);
+                count++;
+            }
+        }
+        return count;
+    }
+
     /// <summary>Uploads a local file unless a blob of that name exists (content-addressed names make that safe).</summary>
     public async Task<string> UploadIfAbsentAsync(string localPath, string location, CancellationToken cancellationToken)
     {
