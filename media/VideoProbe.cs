@@ -15,7 +15,7 @@ public static class VideoProbe
         try
         {
             // -count_packets demuxes without decoding: an exact frame count for any container, cheaply.
-            analysis = await FFProbe.AnalyseAsync(path, null, "-count_packets -select_streams v:0", cancellationToken);
+            analysis = await FFProbe.AnalyseAsync(path, null, "-count_packets -select_streams v:0 " + FfmpegInputPolicy.ArgumentsFor(path), cancellationToken);
         }
         catch (OperationCanceledException)
         {
