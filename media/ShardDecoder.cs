@@ -16,7 +16,7 @@ public static class ShardDecoder
         FrameFormat format, CancellationToken cancellationToken)
     {
         using var pixels = new MemoryStream(format.BytesPerFrame * Math.Max(count, 1));
-        var input = new List<string>();
+        var input = new List<string> { FfmpegInputPolicy.ArgumentsFor(path) };
         // Seek half a frame early: accurate seek keeps frames at or after that time, so frame `first` is the first kept.
         // -ss counts from the earliest stream's start, so the video stream's own offset is added.
         if (first > 0) input.Add("-ss " + Math.Max(0, startOffset + (first - 0.5) / fps).ToString("0.######", CultureInfo.InvariantCulture));

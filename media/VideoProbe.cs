@@ -16,7 +16,7 @@ public static class VideoProbe
         try
         {
             // -count_packets demuxes without decoding: an exact frame count for any container, cheaply.
-            const string arguments = "-count_packets -select_streams v:0";
+            var arguments = "-count_packets -select_streams v:0 " + FfmpegInputPolicy.ArgumentsFor(path);
             analysis = IsUrl(path)
                 ? await FFProbe.AnalyseAsync(new Uri(path), null, arguments, cancellationToken)
                 : await FFProbe.AnalyseAsync(path, null, arguments, cancellationToken);
