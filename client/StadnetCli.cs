@@ -10,6 +10,7 @@ public static class StadnetCli
     {
         ScanCommand.Create(),
         TrainCommand.Create(),
+        CalibrateCommand.Create(),
         EvalCommand.Create(),
         BenchCommand.Create(),
         ProfileCommand.Create(),
