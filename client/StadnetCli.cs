@@ -13,6 +13,7 @@ public static class StadnetCli
         UploadCommand.Create(),
         DownloadCommand.Create(),
         TrainCommand.Create(),
+        CalibrateCommand.Create(),
         EvalCommand.Create(),
         BenchCommand.Create(),
         ProfileCommand.Create(),

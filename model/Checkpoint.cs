@@ -12,8 +12,14 @@ namespace STADNet.Model;
 /// </summary>
 public sealed class Checkpoint
 {
-    /// <summary>2: STADNet with both streams, attention, segment head and the three-part score formula.</summary>
-    public const int FormatVersion = 2;
+    /// <summary>
+    /// 3: per-cell calibration of patch errors. 2 (one calibration for the whole frame) is refused
+    /// for scoring: its weights are still good, and <c>stadnet calibrate</c> refits the calibration
+    /// in seconds, which beats keeping a second, weaker score formula alive.
+    /// </summary>
+    public const int FormatVersion = 3;
+    /// <summary>The oldest version whose weights <see cref="LoadWeights"/> still reads.</summary>
+    public const int OldestWeightsVersion = 2;
     private static readonly byte[] Magic = "STADNETC"u8.ToArray();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
@@ -30,11 +36,13 @@ public sealed class Checkpoint
     /// <summary>First 12 hex digits of the file's checksum: two files with the same id hold the same model.</summary>
     public string Id { get; }
 
-    public StadNet CreateModel(TorchSharp.torch.Device? device = null)
+    public StadNet CreateModel(TorchSharp.torch.Device? device = null) => Build(Header.Settings, Weights, device);
+
+    internal static StadNet Build(ModelSettings settings, byte[] weights, TorchSharp.torch.Device? device)
     {
         TorchRuntime.EnsureInitialised();
-        var model = new StadNet("stadnet", Header.Settings);
-        using (var reader = new BinaryReader(new MemoryStream(Weights)))
+        var model = new StadNet("stadnet", settings);
+        using (var reader = new BinaryReader(new MemoryStream(weights)))
             model.load(reader, strict: true);
         if (device is not null) model.to(device);
         model.eval();
@@ -46,6 +54,12 @@ public sealed class Checkpoint
         using var weights = new MemoryStream();
         using (var writer = new BinaryWriter(weights, Encoding.UTF8, leaveOpen: true))
             model.save(writer);
+        Save(path, header, weights.ToArray());
+    }
+
+    /// <summary>Writes a checkpoint of state-dict bytes as they are (recalibration keeps them byte for byte).</summary>
+    public static void Save(string path, CheckpointHeader header, byte[] weights)
+    {
         var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header, Json);
         using var body = new MemoryStream();
         using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
@@ -54,8 +68,8 @@ public sealed class Checkpoint
             writer.Write(FormatVersion);
             writer.Write(headerBytes.Length);
             writer.Write(headerBytes);
-            writer.Write(weights.Length);
-            writer.Write(weights.GetBuffer(), 0, (int)weights.Length);
+            writer.Write((long)weights.Length);
+            writer.Write(weights);
         }
         var hash = SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length));
         body.Write(hash);
@@ -66,42 +80,87 @@ public sealed class Checkpoint
         File.Move(temp, path, overwrite: true);
     }
 
-    public static Checkpoint Load(string path)
+    public static Checkpoint Load(string path) => Parse(Read(path), path);
+
+    public static Checkpoint Parse(byte[] bytes, string name)
     {
-        byte[] bytes;
+        var version = Version(bytes, name);
+        if (version == 2)
+            throw new CheckpointException($"{name} has checkpoint format version 2, whose score calibration this build no longer uses; "
+                + $"recalibrate it on normal footage: stadnet calibrate <folder> --model {name} --out <new.ckpt>");
+        if (version != FormatVersion)
+            throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads version {FormatVersion}");
+        var (headerBytes, weights, id) = Body(bytes, name);
+        return Usable(name, () =>
+        {
+            var header = JsonSerializer.Deserialize<CheckpointHeader>(headerBytes, Json)
+                         ?? throw new CheckpointException($"{name} has an empty header");
+            header.Settings.Validate();
+            var checkpoint = new Checkpoint(header, weights, id);
+            using var probe = checkpoint.CreateModel(); // refuse weights that do not fit the stated architecture now, not mid-scan
+            return checkpoint;
+        });
+    }
+
+    /// <summary>The network of a checkpoint of this or an older readable format, its calibration left aside.</summary>
+    public static CheckpointWeights LoadWeights(string path)
+    {
+        var bytes = Read(path);
+        var version = Version(bytes, path);
+        if (version < OldestWeightsVersion || version > FormatVersion)
+            throw new CheckpointException($"{path} has checkpoint format version {version}; this build reads versions {OldestWeightsVersion} to {FormatVersion}");
+        var (headerBytes, weights, _) = Body(bytes, path);
+        return Usable(path, () =>
+        {
+            var part = JsonSerializer.Deserialize<CheckpointWeights>(headerBytes, Json)
+                       ?? throw new CheckpointException($"{path} has an empty header");
+            part.Settings.Validate();
+            part = part with { Weights = weights, Version = version };
+            using var probe = part.CreateModel();
+            return part;
+        });
+    }
+
+    private static byte[] Read(string path)
+    {
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CheckpointException($"cannot read checkpoint {path}: {e.Message}", e);
         }
-        return Parse(bytes, path);
     }
 
-    public static Checkpoint Parse(byte[] bytes, string name)
+    private static int Version(byte[] bytes, string name)
     {
         if (bytes.Length < Magic.Length + 8 + 32 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new CheckpointException($"{name} is not a STADNet checkpoint");
-        var version = BitConverter.ToInt32(bytes, Magic.Length);
-        if (version != FormatVersion)
-            throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads version {FormatVersion}");
-        var body = bytes.AsSpan(0, bytes.Length - 32);
-        var hash = SHA256.HashData(body);
+        return BitConverter.ToInt32(bytes, Magic.Length);
+    }
+
+    /// <summary>Header JSON, weights and id of a file whose checksum matches.</summary>
+    private static (byte[] Header, byte[] Weights, string Id) Body(byte[] bytes, string name)
+    {
+        var bodyLength = bytes.Length - 32;
+        var hash = SHA256.HashData(bytes.AsSpan(0, bodyLength));
         if (!hash.AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - 32)))
             throw new CheckpointException($"{name} is corrupt: its checksum does not match its contents");
+        return Usable(name, () =>
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, Magic.Length + 4, bodyLength - Magic.Length - 4));
+            var headerBytes = reader.ReadBytes(reader.ReadInt32());
+            var weights = reader.ReadBytes((int)reader.ReadInt64());
+            return (headerBytes, weights, Convert.ToHexStringLower(hash)[..12]);
+        });
+    }
+
+    private static T Usable<T>(string name, Func<T> read)
+    {
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(bytes, Magic.Length + 4, body.Length - Magic.Length - 4));
-            var headerBytes = reader.ReadBytes(reader.ReadInt32());
-            var header = JsonSerializer.Deserialize<CheckpointHeader>(headerBytes, Json)
-                         ?? throw new CheckpointException($"{name} has an empty header");
-            header.Settings.Validate();
-            var weights = reader.ReadBytes((int)reader.ReadInt64());
-            var checkpoint = new Checkpoint(header, weights, Convert.ToHexStringLower(hash)[..12]);
-            using var probe = checkpoint.CreateModel(); // refuse weights that do not fit the stated architecture now, not mid-scan
-            return checkpoint;
+            return read();
         }
         catch (Exception e) when (e is not CheckpointException)
         {

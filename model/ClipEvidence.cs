@@ -3,14 +3,14 @@ using static TorchSharp.torch;
 namespace STADNet.Model;
 
 /// <summary>
-/// Evidence tensors of a batch of clips: [B*T] worst appearance and motion patch errors and worst
-/// latent divergence per frame, [B] segment logits, [B*T, cells] patch errors over all channels.
+/// Evidence tensors of a batch of clips: [B*T, cells] appearance and motion patch errors, [B*T]
+/// worst latent divergence per frame, [B] segment logits, [B*T, cells] patch errors over all channels.
 /// </summary>
-public sealed record ClipEvidence(Tensor Reconstruction, Tensor Motion, Tensor Divergence, Tensor Segment, Tensor Patches) : IDisposable
+public sealed record ClipEvidence(Tensor Appearance, Tensor Motion, Tensor Divergence, Tensor Segment, Tensor Patches) : IDisposable
 {
     public void Dispose()
     {
-        Reconstruction.Dispose();
+        Appearance.Dispose();
         Motion.Dispose();
         Divergence.Dispose();
         Segment.Dispose();

@@ -1,12 +1,13 @@
 namespace STADNet.Model;
 
 /// <summary>
-/// Raw per-frame anomaly evidence before calibration: the worst patch reconstruction error of the
+/// Raw per-frame anomaly evidence before calibration: every patch's reconstruction error of the
 /// appearance and of the motion (flow; zeros without the motion stream), the worst latent KL
 /// divergence, the segment logit of the clip the frame belongs to, and every patch's
-/// reconstruction error over all channels (the heatmap, row-major, <see cref="ModelSettings.HeatmapCells"/> per frame).
+/// reconstruction error over all channels (the heatmap). Patch arrays are row-major,
+/// <see cref="ModelSettings.HeatmapCells"/> per frame.
 /// </summary>
-public sealed record FrameEvidence(float[] Reconstruction, float[] Motion, float[] Divergence, float[] Segment, float[] Patches)
+public sealed record FrameEvidence(float[] Appearance, float[] Motion, float[] Divergence, float[] Segment, float[] Patches)
 {
-    public int Count => Reconstruction.Length;
+    public int Count => Divergence.Length;
 }

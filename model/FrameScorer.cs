@@ -20,8 +20,8 @@ public static class FrameScorer
         if (contextFrames < 0 || contextFrames >= frameCount) throw new ArgumentException("no frames left to score after the context", nameof(contextFrames));
         var targets = frameCount - contextFrames;
         var cells = settings.HeatmapCells;
-        var sums = new double[4, targets];
-        var patches = new double[targets * cells];
+        var sums = new double[2, targets];
+        var patches = new double[3, targets * cells];
         var counts = new int[targets];
         model.eval();
         using (inference_mode())
@@ -35,7 +35,7 @@ public static class FrameScorer
                 var batchStarts = starts.Skip(b).Take(ClipsPerPass).ToList();
                 var clips = ClipBatch.Clips(features, batchStarts, settings.ClipFrames);
                 var evidence = Evidence(model, clips, settings);
-                var reconstruction = evidence.Reconstruction.cpu().data<float>().ToArray();
+                var appearance = evidence.Appearance.cpu().data<float>().ToArray();
                 var motion = evidence.Motion.cpu().data<float>().ToArray();
                 var divergence = evidence.Divergence.cpu().data<float>().ToArray();
                 var segment = evidence.Segment.cpu().data<float>().ToArray();
@@ -46,25 +46,46 @@ public static class FrameScorer
                     var frame = batchStarts[c] + t;
                     if (frame >= targets) continue; // padding of a clip longer than the shard
                     var i = c * settings.ClipFrames + t;
-                    sums[0, frame] += reconstruction[i];
-                    sums[1, frame] += motion[i];
-                    sums[2, frame] += divergence[i];
-                    sums[3, frame] += segment[c];
-                    for (var k = 0; k < cells; k++) patches[frame * cells + k] += grid[i * cells + k];
+                    sums[0, frame] += divergence[i];
+                    sums[1, frame] += segment[c];
+                    for (var k = 0; k < cells; k++)
+                    {
+                        patches[0, frame * cells + k] += appearance[i * cells + k];
+                        patches[1, frame * cells + k] += motion[i * cells + k];
+                        patches[2, frame * cells + k] += grid[i * cells + k];
+                    }
                     counts[frame]++;
                 }
             }
         }
         float Mean(int component, int frame) => (float)(sums[component, frame] / counts[frame]);
-        return new FrameEvidence(
+        float[] Grid(int kind) => Enumerable.Range(0, targets * cells).Select(i => (float)(patches[kind, i] / counts[i / cells])).ToArray();
+        return new FrameEvidence(Grid(0), Grid(1),
             Enumerable.Range(0, targets).Select(f => Mean(0, f)).ToArray(),
             Enumerable.Range(0, targets).Select(f => Mean(1, f)).ToArray(),
-            Enumerable.Range(0, targets).Select(f => Mean(2, f)).ToArray(),
-            Enumerable.Range(0, targets).Select(f => Mean(3, f)).ToArray(),
-            patches.Select((p, i) => (float)(p / counts[i / cells])).ToArray());
+            Grid(2));
     }
 
-    /// <summary>Per clip and frame: worst appearance and motion patch errors, worst latent divergence, segment logit, and the patch grid.</summary>
+    /// <summary>Evidence of whole clips [B, C, T, H, W], every clip frame counted as a frame; for held-out checks.</summary>
+    public static FrameEvidence ScoreClips(StadNet model, ModelSettings settings, Tensor clips)
+    {
+        var parts = new List<FrameEvidence>();
+        model.eval();
+        using (inference_mode())
+            for (long b = 0; b < clips.shape[0]; b += ClipsPerPass)
+            {
+                using var scope = NewDisposeScope();
+                using var evidence = Evidence(model, clips[(int)b..(int)Math.Min(clips.shape[0], b + ClipsPerPass)], settings);
+                var segment = evidence.Segment.cpu().data<float>().ToArray();
+                parts.Add(new FrameEvidence(evidence.Appearance.cpu().data<float>().ToArray(), evidence.Motion.cpu().data<float>().ToArray(),
+                    evidence.Divergence.cpu().data<float>().ToArray(), segment.SelectMany(s => Enumerable.Repeat(s, settings.ClipFrames)).ToArray(),
+                    evidence.Patches.cpu().data<float>().ToArray()));
+            }
+        return new FrameEvidence(parts.SelectMany(p => p.Appearance).ToArray(), parts.SelectMany(p => p.Motion).ToArray(),
+            parts.SelectMany(p => p.Divergence).ToArray(), parts.SelectMany(p => p.Segment).ToArray(), parts.SelectMany(p => p.Patches).ToArray());
+    }
+
+    /// <summary>Per clip and frame: appearance and motion patch errors, worst latent divergence, segment logit, and the patch grid.</summary>
     public static ClipEvidence Evidence(StadNet model, Tensor clips, ModelSettings settings)
     {
         using var scope = NewDisposeScope();
@@ -75,8 +96,8 @@ public static class FrameScorer
             .reshape(b * t, settings.HeatmapCells);
         var c = settings.ImageChannels;
         var grid = Grid(squared.mean([1]));
-        var appearance = Grid(squared[.., ..c].mean([1])).amax(1);
-        var motion = settings.MotionStream ? Grid(squared[.., c..].mean([1])).amax(1) : zeros(b * t, device: clips.device);
+        var appearance = Grid(squared[.., ..c].mean([1]));
+        var motion = settings.MotionStream ? Grid(squared[.., c..].mean([1])) : zeros(b * t, settings.HeatmapCells, device: clips.device);
         var divergence = output.Divergence() is { } kl
             ? kl.flatten(2).amax(2).repeat_interleave(2, 1).reshape(b * t)
             : zeros(b * t, device: clips.device);

@@ -31,8 +31,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         if (trainClips.Count == 0 || heldOutClips.Count == 0)
             throw new InvalidOperationException($"not enough footage: need at least {(settings.ClipFrames + 1) * 8} frames of normal video");
 
-        var frames = videos.Select(v => tensor(v.Pixels, [v.FrameCount, settings.DecodeHeight, settings.DecodeWidth, settings.ImageChannels], dtype: ScalarType.Byte)
-            .permute(0, 3, 1, 2).contiguous()).ToList();
+        var frames = FrameTensors(videos);
         var features = new List<Tensor>();
         foreach (var f in frames)
         {
@@ -41,10 +40,10 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         }
         var pseudo = new PseudoAnomalies(settings, frames);
         var trainSources = splits.Select((s, v) => new PseudoAnomalies.Source(v, s.TrainFrom - 1, s.TrainTo)).Where(s => s.To - s.From > settings.ClipFrames).ToList();
-        var heldSources = splits.Select((s, v) => new PseudoAnomalies.Source(v, s.HeldFrom - 1, s.HeldTo)).Where(s => s.To - s.From > settings.ClipFrames).ToList();
+        var heldSources = HeldSources(splits);
         var labelledAnomalies = videos.Select((v, i) => (v, i)).Where(x => x.v.Abnormal)
             .SelectMany(x => ClipStartsIn(1, x.v.FrameCount, options.ClipStride).Select(c => (x.i, c))).ToList();
-        var heldOutAnomalies = pseudo.Make(HeldOutAnomalies, heldSources, new Random(options.Seed + 1));
+        var heldOutAnomalies = MakeHeldOutAnomalies(pseudo, heldSources);
 
         var model = new StadNet("stadnet", settings);
         var augmentation = new ClipAugmentation(settings, options);
@@ -91,7 +90,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
             }
             if (best is not null) model.load_state_dict(best);
             model.eval();
-            var calibration = Calibrate(model, videos, splits);
+            var calibration = ScoreCalibration.Fit(HeldOutEvidence(model, videos, splits), settings, options.SmoothingWindow, options.ThresholdQuantile);
             var header = new CheckpointHeader
             {
                 Settings = settings,
@@ -111,6 +110,47 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
             foreach (var f in frames) f.Dispose();
         }
     }
+
+    /// <summary>
+    /// Refits the score calibration of a trained model on the held-out tails training uses, and
+    /// judges it on the held-out pseudo-anomalies training makes (the same ones, for the same seed).
+    /// </summary>
+    public Recalibration Recalibrate(StadNet model, IReadOnlyList<TrainingVideo> videos, int pooledCells, CancellationToken cancellationToken)
+    {
+        settings.Validate();
+        TorchRuntime.EnsureInitialised();
+        var splits = videos.Select(Split).ToList();
+        var heldSources = HeldSources(splits);
+        if (heldSources.Count < 2)
+            throw new InvalidOperationException($"not enough footage: need at least two normal videos of {2 * settings.ClipFrames + 2} frames or more");
+        model.eval();
+        var evidence = HeldOutEvidence(model, videos, splits);
+        cancellationToken.ThrowIfCancellationRequested();
+        ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e) => ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells);
+        var frames = FrameTensors(videos);
+        try
+        {
+            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources);
+            var anomalous = FrameScorer.ScoreClips(model, settings, anomalies);
+            cancellationToken.ThrowIfCancellationRequested();
+            return new Recalibration(Fit(evidence), evidence.Sum(e => e.Count), HeldOutSeparation.CrossFittedAuc(evidence, anomalous, Fit));
+        }
+        finally
+        {
+            foreach (var f in frames) f.Dispose();
+        }
+    }
+
+    private List<Tensor> FrameTensors(IReadOnlyList<TrainingVideo> videos) =>
+        videos.Select(v => tensor(v.Pixels, [v.FrameCount, settings.DecodeHeight, settings.DecodeWidth, settings.ImageChannels], dtype: ScalarType.Byte)
+            .permute(0, 3, 1, 2).contiguous()).ToList();
+
+    private List<PseudoAnomalies.Source> HeldSources(IReadOnlyList<VideoSplit> splits) =>
+        splits.Select((s, v) => new PseudoAnomalies.Source(v, s.HeldFrom - 1, s.HeldTo)).Where(s => s.To - s.From > settings.ClipFrames).ToList();
+
+    /// <summary>Made from their own seed, so training and recalibration judge the same clips.</summary>
+    private Tensor MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources) =>
+        pseudo.Make(HeldOutAnomalies, heldSources, new Random(options.Seed + 1));
 
     private sealed record VideoSplit(int TrainFrom, int TrainTo, int HeldFrom, int HeldTo);
 
@@ -198,7 +238,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         return sum / batches;
     }
 
-    private ScoreCalibration Calibrate(StadNet model, IReadOnlyList<TrainingVideo> videos, IReadOnlyList<VideoSplit> splits)
+    private List<FrameEvidence> HeldOutEvidence(StadNet model, IReadOnlyList<TrainingVideo> videos, IReadOnlyList<VideoSplit> splits)
     {
         var evidence = new List<FrameEvidence>();
         for (var v = 0; v < videos.Count; v++)
@@ -210,7 +250,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
             var pixels = videos[v].Pixels.AsSpan(first * settings.BytesPerFrame, (s.HeldTo - first) * settings.BytesPerFrame);
             evidence.Add(FrameScorer.ScoreRaw(model, settings, pixels, s.HeldTo - first, contextFrames: 1));
         }
-        return ScoreCalibration.Fit(evidence, settings, options.SmoothingWindow, options.ThresholdQuantile);
+        return evidence;
     }
 
     private static void DisposeAll(Dictionary<string, Tensor>? tensors)

@@ -11,8 +11,15 @@ public sealed class CheckpointTests
     {
         var checkpoint = Checkpoint.Load(ShippedModel.Path);
         Assert.Equal(12, checkpoint.Id.Length);
-        Assert.True(checkpoint.Header.Calibration.Std > 0);
-        Assert.True(double.IsFinite(checkpoint.Header.Calibration.Threshold));
+        var calibration = checkpoint.Header.Calibration;
+        Assert.True(calibration.Std > 0);
+        var cells = checkpoint.Header.Settings.HeatmapCells;
+        Assert.All(new[] { calibration.AppearanceCells, calibration.MotionCells!, calibration.Heat }, c =>
+        {
+            Assert.Equal(cells, c.Cells);
+            Assert.All(c.Std, s => Assert.True(s > 0 && double.IsFinite(s)));
+        });
+        Assert.True(double.IsFinite(calibration.Threshold));
         Assert.NotNull(checkpoint.Header.Training);
         Assert.Contains("ucsd-ped2", checkpoint.Header.Training!.Data);
     }
@@ -37,6 +44,26 @@ public sealed class CheckpointTests
         File.WriteAllBytes(temp.Combine("x.ckpt"), bytes);
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(temp.Combine("x.ckpt")));
         Assert.Contains("version 99", error.Message);
+    }
+
+    [Fact]
+    public void A_version_2_checkpoint_is_refused_for_scoring_with_the_way_to_recalibrate_it_but_its_weights_still_read()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Combine("old.ckpt");
+        File.WriteAllBytes(path, CheckpointBytes.WithVersion(File.ReadAllBytes(ShippedModel.Path), 2));
+        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+        Assert.Contains("version 2", error.Message);
+        Assert.Contains("stadnet calibrate", error.Message);
+
+        var weights = Checkpoint.LoadWeights(path);
+        var current = Checkpoint.Load(ShippedModel.Path);
+        Assert.Equal(2, weights.Version);
+        Assert.Equal(current.Weights, weights.Weights);
+        Assert.Equal(current.Header.Settings, weights.Settings);
+        Assert.Equal(current.Header.Training, weights.Training);
+        File.WriteAllBytes(path, CheckpointBytes.WithVersion(File.ReadAllBytes(ShippedModel.Path), 1));
+        Assert.Contains("versions 2 to 3", Assert.Throws<CheckpointException>(() => Checkpoint.LoadWeights(path)).Message);
     }
 
     [Fact]
@@ -71,7 +98,7 @@ public sealed class CheckpointTests
             return (scores, FrameScorer.ScoreRaw(reloaded, settings, pixels, frames, 0));
         });
 
-        foreach (var (a, b) in new[] { (before.Reconstruction, after.Reconstruction), (before.Motion, after.Motion),
+        foreach (var (a, b) in new[] { (before.Appearance, after.Appearance), (before.Motion, after.Motion),
                      (before.Divergence, after.Divergence), (before.Segment, after.Segment), (before.Patches, after.Patches) })
             Assert.Equal(a, b);
         var calibration = original.Header.Calibration;

@@ -26,9 +26,9 @@ public sealed class ScoringTests
     public void Calibration_maps_typical_normal_evidence_near_zero_and_keeps_order()
     {
         var settings = new ModelSettings();
-        FrameEvidence Evidence(params float[] reconstruction) => new(reconstruction, reconstruction.Select(r => r * 2).ToArray(),
-            reconstruction.Select(r => r * 3).ToArray(), reconstruction.Select(r => MathF.Log(r)).ToArray(),
-            reconstruction.SelectMany(r => Enumerable.Repeat(r / 2, settings.HeatmapCells)).ToArray());
+        float[] Cells(float[] values, float scale) => values.SelectMany(r => Enumerable.Repeat(r * scale, settings.HeatmapCells)).ToArray();
+        FrameEvidence Evidence(params float[] reconstruction) => new(Cells(reconstruction, 1), Cells(reconstruction, 2),
+            reconstruction.Select(r => r * 3).ToArray(), reconstruction.Select(r => MathF.Log(r)).ToArray(), Cells(reconstruction, 0.5f));
         var normal = Enumerable.Range(0, 400).Select(i => (float)(0.01 * (1 + 0.2 * Math.Sin(i * 0.37)))).ToArray();
         var calibration = ScoreCalibration.Fit([Evidence(normal)], settings, smoothingWindow: 1, quantile: 0.995);
         var scores = calibration.Calibrate(calibration.Combine(Evidence(normal)));
@@ -38,6 +38,39 @@ public sealed class ScoringTests
         Assert.True(high[2] > calibration.Threshold);
         var heat = calibration.Heatmap(Evidence(0.01f, 0.5f));
         Assert.True(heat[settings.HeatmapCells] > heat[0], "a frame with more error has hotter cells");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void An_error_is_judged_against_its_own_cell_so_one_unusual_there_outscores_one_normal_there(int pooledCells)
+    {
+        var settings = new ModelSettings();
+        var cells = settings.HeatmapCells;
+        const int busy = 0, quiet = 5;
+        // Held-out footage: the busy cell (a near walker's place) always shows large errors, the rest small ones.
+        float Error(int frame, int cell) => (float)((cell == busy ? 0.1 : 0.001) * (1 + 0.3 * Math.Sin(frame * 0.7 + cell * 1.3)));
+        float[] Grid(int frames, Func<int, int, float> error) => Enumerable.Range(0, frames * cells).Select(i => error(i / cells, i % cells)).ToArray();
+        FrameEvidence Evidence(float[] grid) => new(grid, grid, new float[grid.Length / cells], new float[grid.Length / cells], grid);
+        var calibration = ScoreCalibration.Fit([Evidence(Grid(300, Error))], settings, smoothingWindow: 1, quantile: 0.995, pooledCells);
+
+        var usual = Evidence(Grid(1, (_, c) => c == busy ? 0.13f : 0.001f));
+        var unusual = Evidence(Grid(1, (_, c) => c == quiet ? 0.13f : c == busy ? 0.1f : 0.001f));
+        Assert.True(calibration.Combine(unusual)[0] > calibration.Combine(usual)[0] + 1,
+            $"unusual {calibration.Combine(unusual)[0]:F2}, usual {calibration.Combine(usual)[0]:F2}");
+        Assert.True(calibration.Heatmap(unusual)[quiet] > calibration.Heatmap(usual)[busy], "the heatmap too judges a cell by its own normal");
+    }
+
+    [Fact]
+    public void A_cell_whose_normal_error_never_changes_does_not_explode_the_score()
+    {
+        var settings = new ModelSettings();
+        var cells = settings.HeatmapCells;
+        // Cell 0 is constant in held-out footage; the others vary by about 30%.
+        var grid = Enumerable.Range(0, 300 * cells).Select(i => i % cells == 0 ? 0.01f : (float)(0.01 * (1 + 0.3 * Math.Sin(i * 0.37)))).ToArray();
+        var calibration = ScoreCalibration.Fit([new FrameEvidence(grid, grid, new float[300], new float[300], grid)], settings, 1, 0.995);
+        var z = calibration.AppearanceCells.Z(0, Math.Log(0.02));
+        Assert.InRange(z, 1, 10); // twice its usual error: notable, not millions of standard deviations
     }
 
     [Fact]

@@ -18,13 +18,15 @@ public sealed class TrainingTests
         var test = await DecodeAsync(SyntheticFootage.Walkway(temp.Combine("test.mp4"), 100, anomaly: (50, 75)), Small);
 
         var options = new TrainingOptions { Epochs = 6, BatchSize = 8, AnomaliesPerBatch = 4, ClipStride = 2, Seed = 3 };
-        var (history, threshold, scores) = await ModelThread.Run(() =>
+        var (history, threshold, scores, recalibration) = await ModelThread.Run(() =>
         {
-            var result = new Trainer(Small, options).Train(normal, "synthetic", null, CancellationToken.None);
+            var trainer = new Trainer(Small, options);
+            var result = trainer.Train(normal, "synthetic", null, CancellationToken.None);
             using var model = result.Model;
             var evidence = FrameScorer.ScoreRaw(model, Small, test.Pixels, test.FrameCount, 0);
             var calibration = result.Header.Calibration;
-            return (result.History, calibration.Threshold, calibration.Calibrate(calibration.Combine(evidence)));
+            var again = trainer.Recalibrate(model, normal, ScoreCalibration.DefaultPooledCells, CancellationToken.None);
+            return (result.History, calibration.Threshold, calibration.Calibrate(calibration.Combine(evidence)), again);
         });
 
         Assert.True(history[^1].TrainLoss < history[0].TrainLoss, $"train loss went from {history[0].TrainLoss} to {history[^1].TrainLoss}");
@@ -32,7 +34,15 @@ public sealed class TrainingTests
         var before = scores[5..45].Average();
         Assert.True(during > before + 2, $"anomaly frames average {during:F2}, normal frames {before:F2}");
         Assert.True(scores[55..72].Max() > threshold, $"no anomaly frame crosses the threshold {threshold:F2}");
+        // Recalibration rebuilds training's held-out split, so it refits the very same calibration.
+        Assert.Equal(threshold, recalibration.Calibration.Threshold);
+        Assert.Equal(HeldOutFrames(normal, options), recalibration.HeldOutFrames);
+        Assert.InRange(recalibration.HeldOutAuc, 0.5, 1);
     }
+
+    /// <summary>The frames training holds out: the tail of each video, at least one clip long.</summary>
+    private static int HeldOutFrames(IEnumerable<TrainingVideo> videos, TrainingOptions options) =>
+        videos.Sum(v => Math.Max(Small.ClipFrames, (int)Math.Round(v.FrameCount * options.HeldOutFraction)));
 
     private static async Task<TrainingVideo> DecodeAsync(string path, ModelSettings settings)
     {

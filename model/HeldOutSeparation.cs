@@ -1,0 +1,41 @@
+namespace STADNet.Model;
+
+/// <summary>
+/// How well a score formula tells held-out normal frames from held-out pseudo-anomalies, with no
+/// test labels involved: the AUC of their un-smoothed combined evidence. Cross-fitted over two
+/// halves of the held-out videos (fit on one, judge the other, and the other way round), because
+/// per-cell statistics judged on the very frames they were fitted on would look better than they are.
+/// </summary>
+public static class HeldOutSeparation
+{
+    public static double CrossFittedAuc(IReadOnlyList<FrameEvidence> normal, FrameEvidence anomalous, Func<IReadOnlyList<FrameEvidence>, ScoreCalibration> fit)
+    {
+        if (normal.Count < 2) throw new InvalidOperationException("a cross-fitted check needs held-out footage of at least two videos");
+        var aucs = new List<double>();
+        for (var fold = 0; fold < 2; fold++)
+        {
+            var calibration = fit(normal.Where((_, i) => i % 2 != fold).ToList());
+            var judged = normal.Where((_, i) => i % 2 == fold).SelectMany(calibration.Combine).ToArray();
+            aucs.Add(Auc(judged, calibration.Combine(anomalous)));
+        }
+        return aucs.Average();
+    }
+
+    /// <summary>Probability that an anomalous value ranks above a normal one, ties counting half (Mann-Whitney).</summary>
+    public static double Auc(IReadOnlyList<float> normal, IReadOnlyList<float> anomalous)
+    {
+        if (normal.Count == 0 || anomalous.Count == 0) throw new ArgumentException("AUC needs values of both classes");
+        var all = normal.Select(v => (Value: v, Anomalous: false)).Concat(anomalous.Select(v => (Value: v, Anomalous: true))).OrderBy(x => x.Value).ToArray();
+        double rankSum = 0;
+        for (var i = 0; i < all.Length;)
+        {
+            var j = i;
+            while (j < all.Length && all[j].Value == all[i].Value) j++;
+            var rank = (i + 1 + j) / 2.0; // mean 1-based rank of the tie group
+            for (var k = i; k < j; k++) if (all[k].Anomalous) rankSum += rank;
+            i = j;
+        }
+        var n = (double)anomalous.Count;
+        return (rankSum - n * (n + 1) / 2) / (n * normal.Count);
+    }
+}

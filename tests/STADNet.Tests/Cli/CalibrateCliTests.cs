@@ -1,0 +1,62 @@
+using STADNet.Client;
+using STADNet.Client.Hosting;
+using STADNet.Model;
+using STADNet.Tests.Support;
+
+namespace STADNet.Tests.Cli;
+
+/// <summary>The <c>stadnet calibrate</c> command as a user runs it.</summary>
+public sealed class CalibrateCliTests
+{
+    private static async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            var exit = await StadnetCli.Build().Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+            return (exit, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+        }
+    }
+
+    [Fact]
+    public async Task An_old_format_checkpoint_is_recalibrated_into_a_current_one_with_the_same_weights()
+    {
+        using var temp = new TempFolder();
+        for (var i = 0; i < 2; i++) SyntheticFootage.Walkway(temp.Combine("normal", $"{i}.mp4"), 60);
+        File.WriteAllBytes(temp.Combine("old.ckpt"), CheckpointBytes.WithVersion(File.ReadAllBytes(ShippedModel.Path), 2));
+
+        var (exit, output, error) = await RunAsync("calibrate", temp.Combine("normal"), "--model", temp.Combine("old.ckpt"), "--out", temp.Combine("new.ckpt"));
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("held-out AUC", output);
+        var recalibrated = Checkpoint.Load(temp.Combine("new.ckpt"));
+        var shipped = Checkpoint.Load(ShippedModel.Path);
+        Assert.Equal(shipped.Weights, recalibrated.Weights);
+        Assert.Equal(shipped.Header.Training, recalibrated.Header.Training);
+        Assert.Equal(ScoreCalibration.DefaultPooledCells, recalibrated.Header.Calibration.PooledCells);
+    }
+
+    [Fact]
+    public async Task Too_little_footage_and_a_bad_pooled_cell_count_are_refused_with_clear_messages()
+    {
+        using var temp = new TempFolder();
+        SyntheticFootage.Walkway(temp.Combine("normal", "0.mp4"), 30);
+        var (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"));
+        Assert.Equal(2, exit);
+        Assert.Contains("not enough footage", error);
+
+        (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--pooled-cells", "0");
+        Assert.Equal(2, exit);
+        Assert.Contains("--pooled-cells", error);
+        Assert.False(File.Exists(temp.Combine("new.ckpt")));
+    }
+}
