@@ -15,7 +15,7 @@ bench() {
   started=$(date +%s.%N)
   stadnet scan blob://archive/bench --out "blob://reports/$name" --cluster "$STADNET_REDIS" > "$work/$name.out"
   ended=$(date +%s.%N)
-  frames=$(grep -oE '[0-9]+ frames' "$work/$name.out" | tail -n1 | cut -d' ' -f1)
+  frames=$(grep -oE ', [0-9]+ frames \(' "$work/$name.out" | tail -n1 | grep -oE '[0-9]+')
   python3 -c "print(f'$name: {$frames} frames in {$ended-$started:.1f} s = {$frames/($ended-$started):.1f} frames/s (client start and job submission included)')"
 }
 start_silo one 1
