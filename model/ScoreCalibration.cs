@@ -92,17 +92,27 @@ public sealed record ScoreCalibration(
         return bytes;
     }
 
-    /// <summary>Centred moving average; the window shrinks at the ends instead of padding.</summary>
+    /// <summary>
+    /// Centred moving average; the window shrinks at the ends instead of padding. Unscored frames
+    /// (NaN, a shard that failed) stay NaN and are left out of their neighbours' averages.
+    /// </summary>
     public static float[] Smooth(IReadOnlyList<float> raw, int window)
     {
         var half = Math.Max(0, window / 2);
         var result = new float[raw.Count];
         for (var i = 0; i < raw.Count; i++)
         {
+            if (float.IsNaN(raw[i])) { result[i] = float.NaN; continue; }
             int from = Math.Max(0, i - half), to = Math.Min(raw.Count - 1, i + half);
             double sum = 0;
-            for (var j = from; j <= to; j++) sum += raw[j];
-            result[i] = (float)(sum / (to - from + 1));
+            var count = 0;
+            for (var j = from; j <= to; j++)
+            {
+                if (float.IsNaN(raw[j])) continue;
+                sum += raw[j];
+                count++;
+            }
+            result[i] = (float)(sum / count);
         }
         return result;
     }

@@ -69,9 +69,9 @@ public static class ScanEvaluation
                 throw new InvalidDataException(
                     $"clip '{clip}': report has {report.FrameScores.Count} frame scores but labels have {clipLabels.Count} frames.");
             }
-            if (report.FrameScores.Any(float.IsNaN))
+            if (report.FrameScores.Any(s => s is null || float.IsNaN(s.Value)))
             {
-                throw new InvalidDataException($"clip '{clip}': report holds NaN frame scores.");
+                throw new InvalidDataException($"clip '{clip}': report holds unscored frames ({report.FailedShards.Count} failed shards); an AUC needs every frame.");
             }
             matched.Add((clip, report, clipLabels));
         }
@@ -104,7 +104,7 @@ public static class ScanEvaluation
         var macroCount = 0;
         foreach (var (clip, report, clipLabels) in matched)
         {
-            var videoScores = report.FrameScores.Select(s => (double)s).ToArray();
+            var videoScores = report.FrameScores.Select(s => (double)s!.Value).ToArray();
             scores.AddRange(videoScores);
             minMaxScores.AddRange(MinMaxNormalise(videoScores));
             truth.AddRange(clipLabels);

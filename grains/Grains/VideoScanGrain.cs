@@ -34,8 +34,8 @@ public sealed partial class VideoScanGrain(
         try
         {
             var info = await ProbeAsync(request.Source, cancellationToken);
-            var (combined, heatmap) = await ScoreShardsAsync(request, info, cancellationToken);
-            report = BuildReport(request, info, combined, heatmap);
+            var (combined, heatmap, failed) = await ScoreShardsAsync(request, info, cancellationToken);
+            report = BuildReport(request, info, combined, heatmap, failed);
         }
         catch (VideoInputException e)
         {
@@ -50,7 +50,7 @@ public sealed partial class VideoScanGrain(
         }
         await store.WriteReportAsync(request.OutputDirectory, $"{report.VideoId}/{ReportFiles.Report}", report, ReportJson.Options, request.JobId, cancellationToken);
         ScanMetrics.VideosScanned.Add(1, new KeyValuePair<string, object?>("status", report.Status));
-        var top = report.FrameScores.Count > 0 ? report.FrameScores.Max() : double.NaN;
+        var top = report.FrameScores.Max() ?? double.NaN;
         var outcome = new VideoScanOutcome(
             new VideoSummary(report.VideoId, report.Source, report.Status, report.Error, report.FrameCount, double.IsNaN(top) ? 0 : Math.Round(top, 4)),
             report.Events);
@@ -76,7 +76,7 @@ public sealed partial class VideoScanGrain(
         }
     }
 
-    private async Task<(float[] Combined, byte[] Heatmap)> ScoreShardsAsync(VideoScanRequest request, VideoInfo info, CancellationToken cancellationToken)
+    private async Task<(float[] Combined, byte[] Heatmap, List<FailedShard> Failed)> ScoreShardsAsync(VideoScanRequest request, VideoInfo info, CancellationToken cancellationToken)
     {
         var plan = request.Plan;
         var shards = new List<ClipShard>();
@@ -106,11 +106,20 @@ public sealed partial class VideoScanGrain(
         var heatmap = new List<byte>(info.FrameCount * plan.HeatmapCells);
         var cells = plan.HeatmapCells;
         var padded = 0;
+        var failed = new List<FailedShard>();
+        if (results.All(r => r.Failed))
+            throw new VideoInputException(shards.Count == 1 ? results[0].Error! : $"no shard could be scored: {results[0].Error}");
         for (var i = 0; i < results.Length; i++)
         {
             var (shard, result) = (shards[i], results[i]);
             if (result.Failed)
-                throw new VideoInputException($"frames {shard.FirstFrame}-{shard.FirstFrame + shard.FrameCount - 1}: {result.Error}");
+            {
+                // A shard that failed every try costs its own frames, not the video: they stay unscored.
+                failed.Add(new FailedShard(shard.FirstFrame, shard.FrameCount, result.Error!));
+                scores.AddRange(Enumerable.Repeat(float.NaN, shard.FrameCount));
+                heatmap.AddRange(new byte[shard.FrameCount * cells]);
+                continue;
+            }
             if (result.Combined.Length == 0)
             {
                 if (!shard.ToEnd) throw new VideoInputException($"truncated or damaged: frames from {shard.FirstFrame} on could not be decoded");
@@ -131,7 +140,7 @@ public sealed partial class VideoScanGrain(
         var missing = info.FrameCount - scores.Count + padded;
         if (missing > Math.Max(TruncationToleranceFrames, info.FrameCount / 50))
             throw new VideoInputException($"truncated or damaged: only {scores.Count - padded} of {info.FrameCount} frames could be decoded");
-        return (scores.ToArray(), heatmap.ToArray());
+        return (scores.ToArray(), heatmap.ToArray(), failed);
     }
 
     /// <summary>
@@ -164,10 +173,11 @@ public sealed partial class VideoScanGrain(
         }
     }
 
-    private static VideoReport BuildReport(VideoScanRequest request, VideoInfo info, float[] combined, byte[] heatmap)
+    private VideoReport BuildReport(VideoScanRequest request, VideoInfo info, float[] combined, byte[] heatmap, List<FailedShard> failed)
     {
         var c = request.Calibration;
         var scores = ScoreCalibration.Finish(combined, c.Mean, c.Std, c.SmoothingWindow).Select(s => MathF.Round(s, 4)).ToArray();
+        foreach (var f in failed) LogShardGivenUp(request.Source, f.FirstFrame, f.Error);
         var cells = request.Plan.HeatmapCells;
         return new VideoReport
         {
@@ -179,7 +189,8 @@ public sealed partial class VideoScanGrain(
             Width = info.Width,
             Height = info.Height,
             DurationSeconds = Math.Round(scores.Length / info.Fps, 3),
-            FrameScores = scores,
+            FrameScores = scores.Select(s => float.IsNaN(s) ? (float?)null : s).ToArray(),
+            FailedShards = failed,
             Heatmaps = new HeatmapGrid
             {
                 Columns = request.Plan.HeatmapColumns,
@@ -205,6 +216,9 @@ public sealed partial class VideoScanGrain(
         Model = request.Model,
         ScannedAt = DateTimeOffset.UtcNow,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Video {Source}: frames from {FirstFrame} left unscored after every try: {Reason}")]
+    private partial void LogShardGivenUp(string source, int firstFrame, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Video {Source} could not be scanned: {Reason}")]
     private partial void LogVideoFailed(string source, string reason);

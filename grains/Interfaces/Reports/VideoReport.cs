@@ -16,8 +16,13 @@ public sealed record VideoReport
     public int Width { get; init; }
     public int Height { get; init; }
     public double DurationSeconds { get; init; }
-    /// <summary>Calibrated against held-out normal footage: 0 is typical, the threshold marks the rare.</summary>
-    public IReadOnlyList<float> FrameScores { get; init; } = [];
+    /// <summary>
+    /// Calibrated against held-out normal footage: 0 is typical, the threshold marks the rare. Null
+    /// for frames of a shard that failed every try (see <see cref="FailedShards"/>).
+    /// </summary>
+    public IReadOnlyList<float?> FrameScores { get; init; } = [];
+    /// <summary>Frame ranges that could not be scored, with their reasons; the rest of the video is still scored.</summary>
+    public IReadOnlyList<FailedShard> FailedShards { get; init; } = [];
     /// <summary>Where in each frame the evidence lies; null for failed videos.</summary>
     public HeatmapGrid? Heatmaps { get; init; }
     public double Threshold { get; init; }

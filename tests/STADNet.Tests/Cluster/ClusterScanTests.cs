@@ -173,7 +173,7 @@ public sealed class ClusterScanTests(StorageStack stack) : IAsyncLifetime
             Assert.Equal(want.Status, got.Status);
             Assert.Equal(want.FrameScores.Count, got.FrameScores.Count);
             for (var f = 0; f < want.FrameScores.Count; f++)
-                Assert.True(Math.Abs(want.FrameScores[f] - got.FrameScores[f]) <= 1e-4, $"{video} frame {f}: {want.FrameScores[f]} vs {got.FrameScores[f]}");
+                Assert.True(want.FrameScores[f] is { } w && got.FrameScores[f] is { } g && Math.Abs(w - g) <= 1e-4, $"{video} frame {f}: {want.FrameScores[f]} vs {got.FrameScores[f]}");
             Assert.Equal(want.Events.Count, got.Events.Count);
         }
     }

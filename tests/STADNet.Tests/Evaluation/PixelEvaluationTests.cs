@@ -54,7 +54,7 @@ public sealed class PixelEvaluationTests : IDisposable
             Source = $"/videos/{clip}.mp4",
             Status = VideoReport.Ok,
             FrameCount = frames,
-            FrameScores = Enumerable.Range(0, frames).Select(i => (float)i).ToArray(),
+            FrameScores = Enumerable.Range(0, frames).Select(i => (float?)i).ToArray(),
             Threshold = 0.5,
             Model = new ModelStamp("id", 1, "name"),
             Heatmaps = heatmaps,

@@ -23,7 +23,7 @@ public sealed class ScanEvaluationTests : IDisposable
             Error = status == VideoReport.Ok ? null : "decode failed",
             FrameCount = scores.Length,
             Fps = 25,
-            FrameScores = scores,
+            FrameScores = scores.Select(s => (float?)s).ToArray(),
             Threshold = threshold,
             Model = new ModelStamp("id", 1, "name"),
         };

@@ -45,7 +45,8 @@ public sealed class ScanJobTests(ClusterFixture fixture)
             Assert.Equal(Tool.CountFrames(video), report.FrameCount);
             Assert.Equal(report.FrameCount, report.FrameScores.Count);
             Assert.Equal(fps, report.Fps, 3);
-            Assert.All(report.FrameScores, s => Assert.True(float.IsFinite(s)));
+            Assert.All(report.FrameScores, s => Assert.True(s is { } v && float.IsFinite(v)));
+            Assert.Empty(report.FailedShards);
             // One low-resolution heatmap per frame, for localisation.
             var heatmaps = report.Heatmaps!;
             Assert.Equal(report.FrameCount, heatmaps.Frames.Count);
@@ -59,7 +60,7 @@ public sealed class ScanJobTests(ClusterFixture fixture)
                 Assert.InRange(e.StartFrame, 0, e.EndFrame);
                 Assert.InRange(e.EndFrame, e.StartFrame, report.FrameCount - 1);
                 Assert.True(e.PeakScore >= report.Threshold);
-                Assert.Equal(report.FrameScores[e.PeakFrame], e.PeakScore, 3);
+                Assert.Equal(report.FrameScores[e.PeakFrame]!.Value, e.PeakScore, 3);
             }
         }
 
@@ -68,7 +69,7 @@ public sealed class ScanJobTests(ClusterFixture fixture)
         var stitched = Reports.For(reports, long25).FrameScores;
         Assert.Equal(whole.Length, stitched.Count);
         for (var i = 0; i < whole.Length; i++)
-            Assert.True(Math.Abs(whole[i] - stitched[i]) < 2e-3, $"frame {i}: whole-video score {whole[i]}, stitched {stitched[i]}");
+            Assert.True(Math.Abs(whole[i] - stitched[i]!.Value) < 2e-3, $"frame {i}: whole-video score {whole[i]}, stitched {stitched[i]}");
 
         var summary = Reports.ReadSummary(temp.Combine("out"));
         Assert.Equal(2, summary.VideosTotal);
@@ -77,7 +78,7 @@ public sealed class ScanJobTests(ClusterFixture fixture)
         Assert.Equal(summary.Events.OrderByDescending(e => e.Event.PeakScore).Select(e => e.Event.PeakScore), summary.Events.Select(e => e.Event.PeakScore));
         Assert.Equal(Enumerable.Range(1, summary.Events.Count), summary.Events.Select(e => e.Rank));
         foreach (var v in summary.Videos)
-            Assert.Equal(Math.Round(Reports.For(reports, v.Source).FrameScores.Max(), 4), v.TopScore, 3);
+            Assert.Equal(Math.Round(Reports.For(reports, v.Source).FrameScores.Max()!.Value, 4), v.TopScore, 3);
     }
 
     private static async Task<float[]> ScoreWholeVideoAsync(string video)
@@ -136,6 +137,33 @@ public sealed class ScanJobTests(ClusterFixture fixture)
         Assert.Equal(1, summary.VideosOk);
         Assert.Equal(5, summary.VideosFailed);
         Assert.All(summary.Videos.Where(v => v.Status == VideoReport.Failed), v => Assert.False(string.IsNullOrEmpty(v.Error)));
+    }
+
+    [Fact]
+    public async Task A_shard_that_keeps_failing_is_marked_failed_and_the_rest_of_its_video_is_reported()
+    {
+        using var temp = new TempFolder();
+        var damaged = DamagedFootage.WithUndecodableTail(temp.Combine("archive", "damaged.avi"), 150, firstBad: ClusterFixture.ShardFrames);
+        var good = SyntheticFootage.Walkway(temp.Combine("archive", "good.mp4"), 40);
+
+        var progress = await ScanAsync(temp.Combine("archive"), temp.Combine("out"));
+
+        Assert.Equal(ScanProgress.Completed, progress.State);
+        var reports = Reports.ReadAll(temp.Combine("out"));
+        var report = Reports.For(reports, damaged);
+        Assert.Equal(VideoReport.Ok, report.Status);
+        Assert.Equal(150, report.FrameScores.Count);
+        // The first shard decodes and is scored; every frame after it is left unscored, with the reason.
+        Assert.All(report.FrameScores.Take(ClusterFixture.ShardFrames), s => Assert.NotNull(s));
+        Assert.All(report.FrameScores.Skip(ClusterFixture.ShardFrames), s => Assert.Null(s));
+        Assert.Equal([64, 128], report.FailedShards.Select(f => f.FirstFrame));
+        Assert.Equal(150 - ClusterFixture.ShardFrames, report.FailedShards.Sum(f => f.FrameCount));
+        // The reason is FFmpeg's, not its closing "Conversion failed!".
+        Assert.All(report.FailedShards, f => Assert.StartsWith("decoding failed: ", f.Error, StringComparison.Ordinal));
+        Assert.All(report.FailedShards, f => Assert.DoesNotContain("Conversion failed", f.Error, StringComparison.Ordinal));
+        Assert.All(report.Events, e => Assert.InRange(e.EndFrame, 0, ClusterFixture.ShardFrames - 1));
+        // The other video of the job is untouched.
+        Assert.All(Reports.For(reports, good).FrameScores, s => Assert.NotNull(s));
     }
 
     [Fact]
