@@ -11,13 +11,13 @@ namespace STADNet.Storage;
 /// Archives, reports and checkpoints in local folders or in the cluster's blob account. Videos are
 /// never read into memory here: FFmpeg gets a file path or a short-lived read-only SAS URL.
 /// </summary>
-public sealed class ArchiveStore(BlobServiceClient? blobs)
+public sealed class ArchiveStore(BlobServiceClient? blobs, int listPageSize = ArchiveStore.DefaultListPageSize)
 {
     /// <summary>Blob metadata naming the job that wrote a report, so a retried write keeps the first.</summary>
     public const string JobMetadata = "stadnetjob";
 
     /// <summary>Listing page size: large prefixes are paged, never listed in one reply.</summary>
-    public const int ListPageSize = 1000;
+    public const int DefaultListPageSize = 1000;
 
     public static TimeSpan SasLifetime { get; set; } = TimeSpan.FromHours(6);
 
@@ -34,7 +34,7 @@ public sealed class ArchiveStore(BlobServiceClient? blobs)
             if (!(await container.ExistsAsync(c)).Value) throw new DirectoryNotFoundException($"source not found: container '{where.Container}' does not exist");
             var videos = new List<string>();
             var prefix = where.Prefix.Length == 0 ? null : where.Prefix;
-            await foreach (var page in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, c).AsPages(pageSizeHint: ListPageSize))
+            await foreach (var page in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, c).AsPages(pageSizeHint: listPageSize))
                 videos.AddRange(page.Values.Where(b => VideoArchive.Extensions.Contains(Path.GetExtension(b.Name))).Select(b => $"{ArchiveLocation.BlobScheme}{where.Container}/{b.Name}"));
             // A prefix naming one video is that video.
             if (videos.Count == 0 && prefix is not null && (await container.GetBlobClient(prefix).ExistsAsync(c)).Value)
@@ -133,7 +133,7 @@ public sealed class ArchiveStore(BlobServiceClient? blobs)
         var container = Container(where);
         var prefix = where.Prefix.Length == 0 ? null : where.Prefix + "/";
         var count = 0;
-        await foreach (var page in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).AsPages(pageSizeHint: ListPageSize))
+        await foreach (var page in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).AsPages(pageSizeHint: listPageSize))
         {
             foreach (var item in page.Values)
             {

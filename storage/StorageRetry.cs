@@ -41,6 +41,7 @@ public static class StorageRetry
     public static bool IsTransient(Exception e) => e switch
     {
         STADNet.Media.VideoInputException => false, // the video's own fault, whatever caused it
+        FileNotFoundException or DirectoryNotFoundException => false, // an answer: it is not there
         RequestFailedException r => r.Status is 0 or 408 or 429 or >= 500,
         HttpRequestException or SocketException or TimeoutException or IOException => true,
         TaskCanceledException t => t.InnerException is TimeoutException,
