@@ -7,8 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/cluster-env.sh"
 clips="${1:-$root/../shared/datasets/ucsd-ped2/test}"
-bash "$root/scripts/install-deps.sh" > /dev/null
-dotnet build "$root/client/STADNet.Client.csproj" -c Release -nologo -v q > "$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+prepare
 echo "scratch folder: $work"
 
 start_storage

@@ -52,4 +52,10 @@ start_silo() {
   echo "error: silo $name did not start" >&2; return 1
 }
 
+# Installs redis-server, Azurite and FFmpeg if missing and builds the silo and the CLI.
+prepare() {
+  bash "$root/scripts/install-deps.sh" > /dev/null
+  dotnet build "$root/client/STADNet.Client.csproj" -c Release -nologo -v q > "$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+}
+
 stadnet() { dotnet "$cli_dll" "$@"; }

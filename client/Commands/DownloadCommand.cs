@@ -15,19 +15,8 @@ public static class DownloadCommand
         var command = new Command("download", "Download reports (or any blobs) under a blob prefix to a folder.") { source, target, blob };
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(async () =>
         {
-            var connection = result.GetValue(blob) ?? Environment.GetEnvironmentVariable(SiloEnvironment.BlobConnection);
-            if (string.IsNullOrWhiteSpace(connection)) throw new UsageException($"set {SiloEnvironment.BlobConnection} or pass --blob");
-            var from = result.GetValue(source)!;
-            if (!ArchiveLocation.IsBlobReference(from)) throw new UsageException("the source must be blob://<container>/<prefix>");
-            try
-            {
-                ArchiveLocation.Parse(from);
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException(e.Message);
-            }
-            var store = new ArchiveStore(BlobConnection.CreateClient(connection));
+            var store = BlobArguments.Store(result.GetValue(blob));
+            var from = BlobArguments.Location(result.GetValue(source)!, "the source").ToString();
             var count = await store.DownloadAllAsync(from, Path.GetFullPath(result.GetValue(target)!), cancellationToken);
             Console.WriteLine($"{count} files into {result.GetValue(target)}");
             return 0;

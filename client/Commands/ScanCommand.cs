@@ -32,7 +32,7 @@ public static class ScanCommand
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(async () =>
         {
             var request = new ScanRequest(result.GetValue(source)!, result.GetValue(output)!, result.GetValue(model), result.GetValue(slots),
-                result.GetValue(cluster), result.GetValue(blob) ?? Environment.GetEnvironmentVariable(SiloEnvironment.BlobConnection), result.GetValue(detach));
+                result.GetValue(cluster), BlobArguments.Connection(result.GetValue(blob)), result.GetValue(detach));
             var outcome = await RunAsync(request, ProgressReporter.ForConsole(), Console.Out, cancellationToken);
             return outcome.State is ScanProgress.Completed or ScanProgress.Running ? 0 : CommandErrors.Failure;
         }));
@@ -69,15 +69,8 @@ public static class ScanCommand
         var blobOutput = ArchiveLocation.IsBlobReference(request.Output);
         if ((blobSource || blobOutput) && !store.HasBlobStorage)
             throw new UsageException($"blob:// locations need a blob connection string: set {SiloEnvironment.BlobConnection} or pass --blob");
-        try
-        {
-            if (blobSource) ArchiveLocation.Parse(request.Source);
-            if (blobOutput) ArchiveLocation.Parse(request.Output);
-        }
-        catch (ArgumentException e)
-        {
-            throw new UsageException(e.Message);
-        }
+        if (blobSource) BlobArguments.Location(request.Source, "the source");
+        if (blobOutput) BlobArguments.Location(request.Output, "--out");
         var source = blobSource ? request.Source : ValidateSource(request.Source);
         var output = blobOutput ? request.Output : ValidateOutput(request.Output);
         var checkpoint = CheckpointFile.Resolve(request.Model);

@@ -16,23 +16,11 @@ public static class UploadCommand
         var command = new Command("upload", "Upload an archive's videos to blob storage (existing blobs of the same name are kept).") { source, target, blob };
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(async () =>
         {
-            var connection = result.GetValue(blob) ?? Environment.GetEnvironmentVariable(SiloEnvironment.BlobConnection);
-            if (string.IsNullOrWhiteSpace(connection)) throw new UsageException($"set {SiloEnvironment.BlobConnection} or pass --blob");
-            var to = result.GetValue(target)!;
-            if (!ArchiveLocation.IsBlobReference(to)) throw new UsageException("the target must be blob://<container>/<prefix>");
-            ArchiveLocation where;
-            try
-            {
-                where = ArchiveLocation.Parse(to);
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException(e.Message);
-            }
+            var store = BlobArguments.Store(result.GetValue(blob));
+            var where = BlobArguments.Location(result.GetValue(target)!, "the target");
             var from = Path.GetFullPath(result.GetValue(source)!);
             var videos = VideoArchive.List(from);
             var root = File.Exists(from) ? Path.GetDirectoryName(from)! : from;
-            var store = new ArchiveStore(BlobConnection.CreateClient(connection));
             foreach (var video in videos)
             {
                 var name = Path.GetRelativePath(root, video).Replace(Path.DirectorySeparatorChar, '/');
