@@ -12,7 +12,21 @@ public static class BlobArguments
     {
         var connection = Connection(option);
         if (string.IsNullOrWhiteSpace(connection)) throw new UsageException($"set {SiloEnvironment.BlobConnection} or pass --blob");
-        return new ArchiveStore(BlobConnection.CreateClient(connection));
+        return StoreFor(connection);
+    }
+
+    /// <summary>A store for local folders, and for blob storage too when a connection string is given.</summary>
+    public static ArchiveStore StoreFor(string? connection)
+    {
+        if (string.IsNullOrWhiteSpace(connection)) return new ArchiveStore(null);
+        try
+        {
+            return new ArchiveStore(BlobConnection.CreateClient(connection));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     /// <summary>A <c>blob://&lt;container&gt;/&lt;prefix&gt;</c> argument, or a usage error saying what is wrong with it.</summary>

@@ -46,7 +46,7 @@ public static class ScanCommand
     public static async Task<ScanProgress> RunAsync(ScanRequest request, ProgressReporter reporter, TextWriter console, CancellationToken cancellationToken)
     {
         if (request.Detach && request.Cluster is null) throw new UsageException("--detach needs --cluster: an embedded silo ends with the client");
-        var store = new ArchiveStore(string.IsNullOrWhiteSpace(request.BlobConnection) ? null : BlobConnection.CreateClient(request.BlobConnection));
+        var store = BlobArguments.StoreFor(request.BlobConnection);
         var spec = await PrepareAsync(request, store, cancellationToken);
         if (request.Cluster is null)
         {

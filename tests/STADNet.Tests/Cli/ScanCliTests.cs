@@ -42,6 +42,32 @@ public sealed class ScanCliTests
     }
 
     [Fact]
+    public async Task Blob_locations_without_a_connection_string_or_a_valid_container_are_refused_before_anything_runs()
+    {
+        using var temp = new TempFolder();
+        var (exit, _, error) = await RunAsync("scan", "blob://archive/march", "--out", "blob://reports/march");
+        Assert.Equal(2, exit);
+        Assert.Contains("STADNET_BLOB_CONNECTION", error);
+
+        (exit, _, error) = await RunAsync("scan", "blob://Not_A_Container/x", "--out", temp.Combine("out"), "--blob", "UseDevelopmentStorage=true");
+        Assert.Equal(2, exit);
+        Assert.Contains("names no valid blob container", error);
+
+        (exit, _, error) = await RunAsync("scan", temp.Path, "--out", temp.Combine("out"), "--blob", "AccountName=x;AccountKey=not-base64!");
+        Assert.Equal(2, exit);
+        Assert.DoesNotContain("not-base64", error);
+    }
+
+    [Fact]
+    public async Task Detach_without_a_cluster_is_refused_since_an_embedded_silo_ends_with_the_client()
+    {
+        using var temp = new TempFolder();
+        var (exit, _, error) = await RunAsync("scan", temp.Path, "--out", temp.Combine("out"), "--detach");
+        Assert.Equal(2, exit);
+        Assert.Contains("--detach needs --cluster", error);
+    }
+
+    [Fact]
     public async Task A_missing_source_is_refused_with_a_clear_message()
     {
         using var temp = new TempFolder();
