@@ -6,6 +6,7 @@ using STADNet.Tests.Support;
 namespace STADNet.Tests.Cli;
 
 /// <summary>The <c>stadnet calibrate</c> command as a user runs it.</summary>
+[Collection(ConsoleCollection.Name)]
 public sealed class CalibrateCliTests
 {
     private static async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)

@@ -5,6 +5,7 @@ using STADNet.Tests.Support;
 namespace STADNet.Tests.Cli;
 
 /// <summary>The <c>stadnet scan</c> command as a user runs it: the embedded silo, exit codes, messages.</summary>
+[Collection(ConsoleCollection.Name)]
 public sealed class ScanCliTests
 {
     private static async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)

@@ -70,8 +70,8 @@ public sealed class SiloProcessTests(StorageStack stack)
 
         (code, output) = await StadnetProcess.RunCliAsync(environment, CliTimeout, "download", $"blob://reports/{id}", temp.Combine("cluster"));
         Assert.True(code == 0, output);
-        var embedded = await ScanCommand.RunAsync(temp.Combine("clips"), temp.Combine("embedded"), ClusterFixture.Checkpoint, 1,
-            new ProgressReporter(TextWriter.Null, interactive: false), CancellationToken.None);
+        var embedded = await ScanCommand.RunAsync(new ScanRequest(temp.Combine("clips"), temp.Combine("embedded"), ClusterFixture.Checkpoint, 1, null, null, false),
+            new ProgressReporter(TextWriter.Null, interactive: false), TextWriter.Null, CancellationToken.None);
         Assert.Equal(ScanProgress.Completed, embedded.State);
         var expected = Reports.ReadAll(temp.Combine("embedded")).ToDictionary(r => Path.GetFileName(r.Source));
         var actual = Reports.ReadAll(temp.Combine("cluster")).ToDictionary(r => Path.GetFileName(r.Source));
