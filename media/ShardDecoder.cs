@@ -15,6 +15,24 @@ public static class ShardDecoder
     public static async Task<DecodedFrames> DecodeAsync(string path, double fps, double startOffset, int first, int count, bool toEnd,
         FrameFormat format, CancellationToken cancellationToken)
     {
+        // Under heavy load a decode has been seen to come back a frame or two short of a range the
+        // file holds (the raw-frame pipe, not the file): a short range is decoded again before it
+        // is believed. A file that really is short gives the same count every time.
+        var frames = await DecodeOnceAsync(path, fps, startOffset, first, count, toEnd, format, cancellationToken);
+        for (var retry = 0; retry < ShortReadRetries && !toEnd && frames.Count < count; retry++)
+        {
+            var again = await DecodeOnceAsync(path, fps, startOffset, first, count, toEnd, format, cancellationToken);
+            if (again.Count > frames.Count) frames = again;
+        }
+        return frames;
+    }
+
+    /// <summary>Extra decodes of a range that came back short.</summary>
+    public const int ShortReadRetries = 2;
+
+    private static async Task<DecodedFrames> DecodeOnceAsync(string path, double fps, double startOffset, int first, int count, bool toEnd,
+        FrameFormat format, CancellationToken cancellationToken)
+    {
         using var pixels = new MemoryStream(format.BytesPerFrame * Math.Max(count, 1));
         var input = new List<string> { FfmpegInputPolicy.ArgumentsFor(path) };
         // Seek half a frame early: accurate seek keeps frames at or after that time, so frame `first` is the first kept.
