@@ -21,9 +21,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Configuration = new ConfigurationManager() });
         builder.Configuration.AddEnvironmentVariables();
         var clusterId = builder.Configuration[SiloEnvironment.ClusterId] is { Length: > 0 } id ? id : SiloEnvironment.DefaultClusterId;
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).AddFilter((_, level) => level >= LogLevel.Error);
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        CliLogging.Configure(builder, (_, level) => level >= LogLevel.Error);
         builder.UseOrleansClient(client => client
             .UseRedisClustering(redis)
             .Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = "stadnet"; }));

@@ -28,11 +28,8 @@ public sealed class EmbeddedCluster : IAsyncDisposable
             Configuration = new ConfigurationManager(),
         });
         builder.Configuration.AddEnvironmentVariables();
-        builder.Logging.ClearProviders();
-        // Warnings go to stderr so stdout stays the scan's own output.
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; }).AddFilter((category, level) =>
+        CliLogging.Configure(builder, (category, level) =>
             level >= LogLevel.Error || (level >= LogLevel.Warning && category?.StartsWith("STADNet", StringComparison.Ordinal) == true));
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         var options = new SiloOptions { WorkerSlots = workerSlots, SiloPort = FreePort(), GatewayPort = FreePort(), ClusterId = "stadnet-embedded", BlobConnection = blobConnection };
         builder.UseOrleans(silo => silo.UseStadnetClustering(options).AddStadnet(builder.Configuration, options));
         var host = builder.Build();

@@ -43,9 +43,8 @@ public sealed partial class ScanJobGrain(
             throw new InvalidOperationException($"job {this.GetPrimaryKeyString()} is already running another scan");
         }
         var videos = await store.ListVideosAsync(request.Source, CancellationToken.None);
-        // Loading a checkpoint builds a network: keep that off the grain scheduler.
-        var local = await checkpoints.LocalPathAsync(request.CheckpointPath, CancellationToken.None);
-        await Task.Run(() => Checkpoint.Load(local));
+        // The client has validated the checkpoint; fetching it here makes a missing one fail the start, not the job.
+        await checkpoints.LocalPathAsync(request.CheckpointPath, CancellationToken.None);
         state.State.Spec = request;
         state.State.Videos = videos.ToList();
         state.State.State = ScanProgress.Running;
@@ -88,6 +87,7 @@ public sealed partial class ScanJobGrain(
         try
         {
             var local = await checkpoints.LocalPathAsync(spec.CheckpointPath, CancellationToken.None);
+            // Loading a checkpoint builds a network: keep that off the grain scheduler.
             var checkpoint = await Task.Run(() => Checkpoint.Load(local));
             var model = new ModelStamp(checkpoint.Id, Checkpoint.FormatVersion, checkpoint.Header.Name);
             var c = checkpoint.Header.Calibration;

@@ -1,4 +1,3 @@
-using STADNet.Client;
 using STADNet.Client.Hosting;
 using STADNet.Tests.Support;
 
@@ -8,24 +7,7 @@ namespace STADNet.Tests.Cli;
 [Collection(ConsoleCollection.Name)]
 public sealed class ScanCliTests
 {
-    private static async Task<(int Exit, string Out, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await StadnetCli.Build().Parse(args).InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static Task<(int Exit, string Out, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(args);
 
     [Fact]
     public async Task Embedded_scan_writes_reports_and_exits_zero_with_the_shipped_model()
