@@ -51,6 +51,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         var history = new List<EpochResult>();
         Dictionary<string, Tensor>? best = null;
         var bestLoss = double.PositiveInfinity;
+        var bestAuc = double.NegativeInfinity;
         var bestEpoch = 0;
         try
         {
@@ -77,11 +78,22 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
                     batches++;
                 }
                 var heldOut = HeldOutLoss(model, features, heldOutClips, heldOutAnomalies);
-                var result = new EpochResult(epoch, trainSum / batches, heldOut, epochClock.Elapsed.TotalSeconds);
+                // Cross-fitting needs two held-out videos; with fewer, held-out loss alone picks the epoch.
+                var separation = heldSources.Count >= 2
+                    ? Separation(model, videos, splits, heldOutAnomalies, ScoreCalibration.DefaultPooledCells).HeldOutAuc
+                    : double.NaN;
+                var result = new EpochResult(epoch, trainSum / batches, heldOut, epochClock.Elapsed.TotalSeconds, separation);
                 history.Add(result);
                 onEpoch?.Invoke(result);
-                if (heldOut < bestLoss)
+                // The epoch kept is the one whose scores best tell held-out normal footage from held-out
+                // pseudo-anomalies: what the model is for. Held-out loss keeps falling long after that
+                // stops improving (a decoder that rebuilds more also rebuilds anomalies), so it only breaks ties.
+                var better = double.IsNaN(separation)
+                    ? heldOut < bestLoss
+                    : separation > bestAuc || (separation == bestAuc && heldOut < bestLoss);
+                if (better)
                 {
+                    bestAuc = separation;
                     bestLoss = heldOut;
                     bestEpoch = epoch;
                     DisposeAll(best);
@@ -98,7 +110,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
                 Training = new TrainingRecord(dataDescription, videos.Count,
                     splits.Sum(s => s.TrainTo - s.TrainFrom), splits.Sum(s => s.HeldTo - s.HeldFrom),
                     options.Epochs, bestEpoch, history[bestEpoch - 1].TrainLoss, bestLoss, clock.Elapsed.TotalSeconds,
-                    DateTimeOffset.UtcNow),
+                    DateTimeOffset.UtcNow) { HeldOutAuc = double.IsNaN(history[bestEpoch - 1].HeldOutAuc) ? null : bestAuc },
             };
             return new TrainingResult(model, header, history);
         }
@@ -123,22 +135,30 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         var heldSources = HeldSources(splits);
         if (heldSources.Count < 2)
             throw new InvalidOperationException($"not enough footage: need at least two normal videos of {2 * settings.ClipFrames + 2} frames or more");
-        model.eval();
-        var evidence = HeldOutEvidence(model, videos, splits);
-        cancellationToken.ThrowIfCancellationRequested();
-        ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e) => ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells);
         var frames = FrameTensors(videos);
         try
         {
             using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources);
-            var anomalous = FrameScorer.ScoreClips(model, settings, anomalies);
             cancellationToken.ThrowIfCancellationRequested();
-            return new Recalibration(Fit(evidence), evidence.Sum(e => e.Count), HeldOutSeparation.CrossFittedAuc(evidence, anomalous, Fit));
+            return Separation(model, videos, splits, anomalies, pooledCells);
         }
         finally
         {
             foreach (var f in frames) f.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The score calibration fitted on the held-out tails, and how well it separates held-out normal
+    /// frames from the held-out pseudo-anomalies (cross-fitted, see <see cref="HeldOutSeparation"/>).
+    /// </summary>
+    private Recalibration Separation(StadNet model, IReadOnlyList<TrainingVideo> videos, IReadOnlyList<VideoSplit> splits, Tensor anomalies, int pooledCells)
+    {
+        model.eval();
+        var evidence = HeldOutEvidence(model, videos, splits);
+        ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e) => ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells);
+        var anomalous = FrameScorer.ScoreClips(model, settings, anomalies);
+        return new Recalibration(Fit(evidence), evidence.Sum(e => e.Count), HeldOutSeparation.CrossFittedAuc(evidence, anomalous, Fit));
     }
 
     private List<Tensor> FrameTensors(IReadOnlyList<TrainingVideo> videos) =>

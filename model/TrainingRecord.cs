@@ -11,4 +11,8 @@ public sealed record TrainingRecord(
     double TrainLoss,
     double HeldOutLoss,
     double Seconds,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>Held-out AUC of normal against pseudo-anomalous frames at the kept epoch; null for older checkpoints or too little footage.</summary>
+    public double? HeldOutAuc { get; init; }
+}

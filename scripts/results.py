@@ -198,8 +198,10 @@ def write(m, c, h, scan_seconds, bench, rows, ablation_epochs):
     w("")
     w("## How every choice was made (the test labels chose nothing)")
     w("")
-    w("- The checkpoint: the epoch with the lowest held-out loss, the held-out part being the last 15 % of"
-      " every *training* clip (normal footage) plus 64 pseudo-anomalies made from it. The test set is never read by `stadnet train`.")
+    w("- The checkpoint: the epoch whose calibrated scores best separate held-out normal frames from held-out"
+      " pseudo-anomalies (cross-fitted held-out AUC, printed per epoch and kept in the training CSV; held-out loss"
+      " breaks ties), the held-out part being the last 15 % of every *training* clip (normal footage) plus 64"
+      " pseudo-anomalies made from it. The test set is never read by `stadnet train`.")
     w(f"- The score formula and its weights: fixed in advance (see `model/ScoreCalibration.cs`): each component"
       " (appearance and motion reconstruction error, KL divergence, segment logit) is z-scored on the held-out normal"
       " frames and counts equally; only evidence above the normal mean counts. The z-score statistics are fitted on the held-out frames.")

@@ -44,14 +44,15 @@ public static class TrainCommand
 
         var csv = Path.ChangeExtension(output, ".training.csv");
         var png = Path.ChangeExtension(output, ".training.png");
-        var lines = new List<string> { "epoch,train_loss,heldout_loss,seconds" };
+        var lines = new List<string> { "epoch,train_loss,heldout_loss,heldout_auc,seconds" };
         var history = new List<EpochResult>();
         var trainer = new Trainer(settings, options);
         // Model work stays on this one thread: TorchSharp scopes and grad mode are per thread.
         var result = await ModelThread.Run(() => trainer.Train(videos, Path.GetFullPath(folder), e =>
         {
-            Console.WriteLine($"epoch {e.Epoch,3}/{epochs}  train {e.TrainLoss:F5}  held-out {e.HeldOutLoss:F5}  ({e.Seconds:F0} s)");
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{e.Epoch},{e.TrainLoss:R},{e.HeldOutLoss:R},{e.Seconds:F1}"));
+            var separation = double.IsNaN(e.HeldOutAuc) ? "" : $"  held-out AUC {e.HeldOutAuc:F4}";
+            Console.WriteLine($"epoch {e.Epoch,3}/{epochs}  train {e.TrainLoss:F5}  held-out {e.HeldOutLoss:F5}{separation}  ({e.Seconds:F0} s)");
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{e.Epoch},{e.TrainLoss:R},{e.HeldOutLoss:R},{e.HeldOutAuc:R},{e.Seconds:F1}"));
             history.Add(e);
         }, cancellationToken), "stadnet-train");
         Checkpoint.Save(output, result.Header, result.Model);
@@ -60,7 +61,9 @@ public static class TrainCommand
         LossPlot.Write(png, history);
         var saved = Checkpoint.Load(output);
         var c = saved.Header.Calibration;
-        Console.WriteLine($"best epoch {saved.Header.Training!.BestEpoch}, threshold {c.Threshold:F3}; wrote {output} (model {saved.Id}), {csv} and {png}");
+        var kept = saved.Header.Training!;
+        var auc = kept.HeldOutAuc is { } a ? $" (held-out AUC {a:F4})" : "";
+        Console.WriteLine($"best epoch {kept.BestEpoch}{auc}, threshold {c.Threshold:F3}; wrote {output} (model {saved.Id}), {csv} and {png}");
         return 0;
     }
 

@@ -81,11 +81,23 @@ public sealed class OpticalFlow : Module<Tensor, Tensor, Tensor>
         return flow + cat([du, dv], 1).clamp(-2.0, 2.0);
     }
 
-    /// <summary>Window mean, separable: rows then columns (at the borders, of the pixels inside).</summary>
-    private Tensor Box(Tensor x)
+    /// <summary>
+    /// Window mean, separable: rows then columns (at the borders, of the pixels inside). Running
+    /// sums cost the same for any window and take half the time of pooling at this size on a CPU.
+    /// </summary>
+    private Tensor Box(Tensor x) => BoxMean(BoxMean(x, 3), 2);
+
+    private Tensor BoxMean(Tensor x, int dim)
     {
-        var rows = functional.avg_pool2d(x, [1, window], stride: [1, 1], padding: [0, window / 2], count_include_pad: false);
-        return functional.avg_pool2d(rows, [window, 1], stride: [1, 1], padding: [window / 2, 0], count_include_pad: false);
+        var length = x.shape[dim];
+        var r = window / 2;
+        // A leading zero makes every window sum one difference of two running sums.
+        long[] padding = dim == 3 ? [r + 1, r, 0, 0] : [0, 0, r + 1, r];
+        var sums = functional.pad(x, padding).cumsum(dim);
+        var windowSums = sums.narrow(dim, window, length) - sums.narrow(dim, 0, length);
+        var positions = arange(length, dtype: x.dtype, device: x.device);
+        var counts = (positions + r).clamp_max(length - 1) - (positions - r).clamp_min(0) + 1;
+        return windowSums / (dim == 3 ? counts.view(1, 1, 1, length) : counts.view(1, 1, length, 1));
     }
 
     private static (Tensor X, Tensor Y) Gradients(Tensor x)

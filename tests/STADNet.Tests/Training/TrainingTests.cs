@@ -18,7 +18,7 @@ public sealed class TrainingTests
         var test = await DecodeAsync(SyntheticFootage.Walkway(temp.Combine("test.mp4"), 100, anomaly: (50, 75)), Small);
 
         var options = new TrainingOptions { Epochs = 6, BatchSize = 8, AnomaliesPerBatch = 4, ClipStride = 2, Seed = 3 };
-        var (history, threshold, scores, recalibration) = await ModelThread.Run(() =>
+        var (history, record, threshold, scores, recalibration) = await ModelThread.Run(() =>
         {
             var trainer = new Trainer(Small, options);
             var result = trainer.Train(normal, "synthetic", null, CancellationToken.None);
@@ -26,7 +26,7 @@ public sealed class TrainingTests
             var evidence = FrameScorer.ScoreRaw(model, Small, test.Pixels, test.FrameCount, 0);
             var calibration = result.Header.Calibration;
             var again = trainer.Recalibrate(model, normal, ScoreCalibration.DefaultPooledCells, CancellationToken.None);
-            return (result.History, calibration.Threshold, calibration.Calibrate(calibration.Combine(evidence)), again);
+            return (result.History, result.Header.Training!, calibration.Threshold, calibration.Calibrate(calibration.Combine(evidence)), again);
         });
 
         Assert.True(history[^1].TrainLoss < history[0].TrainLoss, $"train loss went from {history[0].TrainLoss} to {history[^1].TrainLoss}");
@@ -38,6 +38,12 @@ public sealed class TrainingTests
         Assert.Equal(threshold, recalibration.Calibration.Threshold);
         Assert.Equal(HeldOutFrames(normal, options), recalibration.HeldOutFrames);
         Assert.InRange(recalibration.HeldOutAuc, 0.5, 1);
+        // The epoch kept is the one that best separated held-out pseudo-anomalies (the lower held-out loss among equals),
+        // and its figure is the kept model's.
+        var best = history.Where(e => e.HeldOutAuc == history.Max(h => h.HeldOutAuc)).MinBy(e => e.HeldOutLoss)!;
+        Assert.Equal(best.Epoch, record.BestEpoch);
+        Assert.Equal(best.HeldOutAuc, record.HeldOutAuc);
+        Assert.Equal(best.HeldOutAuc, recalibration.HeldOutAuc, 1e-9);
     }
 
     /// <summary>The frames training holds out: the tail of each video, at least one clip long.</summary>
