@@ -18,7 +18,15 @@ public static class FrameScorer
         int frameCount, int contextFrames, Device? device = null)
     {
         if (contextFrames < 0 || contextFrames >= frameCount) throw new ArgumentException("no frames left to score after the context", nameof(contextFrames));
-        var targets = frameCount - contextFrames;
+        using (inference_mode())
+        using (var scope = NewDisposeScope())
+            return ScoreFeatures(model, settings, ClipBatch.Features(pixels, frameCount, settings, device)[contextFrames..]);
+    }
+
+    /// <summary>Evidence for every frame of per-frame features [N, C + 2, H, W] (see <see cref="ClipBatch.Features(Tensor, ModelSettings)"/>).</summary>
+    public static FrameEvidence ScoreFeatures(StadNet model, ModelSettings settings, Tensor features)
+    {
+        var targets = (int)features.shape[0];
         var cells = settings.HeatmapCells;
         var sums = new double[2, targets];
         var patches = new double[3, targets * cells];
@@ -27,7 +35,6 @@ public static class FrameScorer
         using (inference_mode())
         using (var scope = NewDisposeScope())
         {
-            var features = ClipBatch.Features(pixels, frameCount, settings, device)[contextFrames..];
             var starts = ClipBatch.ClipStarts(targets, settings.ClipFrames);
             for (var b = 0; b < starts.Count; b += ClipsPerPass)
             {

@@ -52,6 +52,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         Dictionary<string, Tensor>? best = null;
         var bestLoss = double.PositiveInfinity;
         var bestAuc = double.NegativeInfinity;
+        ScoreCalibration? bestCalibration = null;
         var bestEpoch = 0;
         try
         {
@@ -78,10 +79,9 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
                     batches++;
                 }
                 var heldOut = HeldOutLoss(model, features, heldOutClips, heldOutAnomalies);
-                // Cross-fitting needs two held-out videos; with fewer, held-out loss alone picks the epoch.
-                var separation = heldSources.Count >= 2
-                    ? Separation(model, videos, splits, heldOutAnomalies, ScoreCalibration.DefaultPooledCells).HeldOutAuc
-                    : double.NaN;
+                // Cross-fitting needs two held-out videos; with fewer (AUC NaN), held-out loss alone picks the epoch.
+                var check = Separation(model, videos, splits, features, heldOutAnomalies, ScoreCalibration.DefaultPooledCells);
+                var separation = check.HeldOutAuc;
                 var result = new EpochResult(epoch, trainSum / batches, heldOut, epochClock.Elapsed.TotalSeconds, separation);
                 history.Add(result);
                 onEpoch?.Invoke(result);
@@ -94,6 +94,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
                 if (better)
                 {
                     bestAuc = separation;
+                    bestCalibration = check.Calibration;
                     bestLoss = heldOut;
                     bestEpoch = epoch;
                     DisposeAll(best);
@@ -102,7 +103,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
             }
             if (best is not null) model.load_state_dict(best);
             model.eval();
-            var calibration = ScoreCalibration.Fit(HeldOutEvidence(model, videos, splits), settings, options.SmoothingWindow, options.ThresholdQuantile);
+            var calibration = bestCalibration!;
             var header = new CheckpointHeader
             {
                 Settings = settings,
@@ -140,7 +141,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         {
             using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources);
             cancellationToken.ThrowIfCancellationRequested();
-            return Separation(model, videos, splits, anomalies, pooledCells);
+            return Separation(model, videos, splits, features: null, anomalies, pooledCells);
         }
         finally
         {
@@ -150,15 +151,17 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
 
     /// <summary>
     /// The score calibration fitted on the held-out tails, and how well it separates held-out normal
-    /// frames from the held-out pseudo-anomalies (cross-fitted, see <see cref="HeldOutSeparation"/>).
+    /// frames from the held-out pseudo-anomalies (cross-fitted, see <see cref="HeldOutSeparation"/>; NaN with
+    /// fewer than two held-out videos). Training passes its per-frame features so flow is not estimated again.
     /// </summary>
-    private Recalibration Separation(StadNet model, IReadOnlyList<TrainingVideo> videos, IReadOnlyList<VideoSplit> splits, Tensor anomalies, int pooledCells)
+    private Recalibration Separation(StadNet model, IReadOnlyList<TrainingVideo> videos, IReadOnlyList<VideoSplit> splits,
+        IReadOnlyList<Tensor>? features, Tensor anomalies, int pooledCells)
     {
         model.eval();
-        var evidence = HeldOutEvidence(model, videos, splits);
+        var evidence = HeldOutEvidence(model, videos, splits, features);
         ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e) => ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells);
-        var anomalous = FrameScorer.ScoreClips(model, settings, anomalies);
-        return new Recalibration(Fit(evidence), evidence.Sum(e => e.Count), HeldOutSeparation.CrossFittedAuc(evidence, anomalous, Fit));
+        var auc = evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, FrameScorer.ScoreClips(model, settings, anomalies), Fit) : double.NaN;
+        return new Recalibration(Fit(evidence), evidence.Sum(e => e.Count), auc);
     }
 
     private List<Tensor> FrameTensors(IReadOnlyList<TrainingVideo> videos) =>
@@ -258,13 +261,19 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         return sum / batches;
     }
 
-    private List<FrameEvidence> HeldOutEvidence(StadNet model, IReadOnlyList<TrainingVideo> videos, IReadOnlyList<VideoSplit> splits)
+    private List<FrameEvidence> HeldOutEvidence(StadNet model, IReadOnlyList<TrainingVideo> videos, IReadOnlyList<VideoSplit> splits,
+        IReadOnlyList<Tensor>? features)
     {
         var evidence = new List<FrameEvidence>();
         for (var v = 0; v < videos.Count; v++)
         {
             var s = splits[v];
             if (s.HeldTo - s.HeldFrom < 1) continue;
+            if (features is not null)
+            {
+                evidence.Add(FrameScorer.ScoreFeatures(model, settings, features[v][s.HeldFrom..s.HeldTo]));
+                continue;
+            }
             // One frame before the held-out tail gives its first frame motion, as a shard's context frame does.
             var first = s.HeldFrom - 1;
             var pixels = videos[v].Pixels.AsSpan(first * settings.BytesPerFrame, (s.HeldTo - first) * settings.BytesPerFrame);
