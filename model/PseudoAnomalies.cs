@@ -1,17 +1,27 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
 namespace STADNet.Model;
 
 /// <summary>
 /// Anomalous clips made from normal footage, for the segment head and the margin loss when no
-/// labelled anomalies exist: frames skipped (everything moves two to four times too fast) and
-/// foreign patches (a piece of another frame crossing the view faster than anyone walks).
+/// labelled anomalies exist, in four kinds drawn equally often: frames skipped (everything moves
+/// two to four times too fast); a foreign patch (a piece of another frame crossing the view faster
+/// than anyone walks); one busy place played two to four times too fast while the rest of the view
+/// keeps time (a lone walker at a cyclist's or skater's speed); and one busy place magnified about
+/// a fixed centre, wider or larger than anything walking there and, being magnified, moving as
+/// many times faster (a bicycle or a cart is both). The last two take their content from the same
+/// place in the same footage, so there is no foreign background or square edge to spot (a mover
+/// can still fade in or out at the feathered edge of the place). When a source is too short for
+/// the kind drawn (a held-out tail of 20 to 30 frames fits few large frame skips), another kind is drawn.
 /// Reversed clips are not used: on a two-way walkway, footage played backwards is still normal.
 /// Flow is estimated on the altered frames, exactly as for real footage.
 /// </summary>
 public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor> frames)
 {
+    private static readonly int Kinds = Enum.GetValues<PseudoAnomalyKind>().Length;
+
     /// <summary>A range of frames [From, To) of one video that pseudo-anomalies may be cut from.</summary>
     public sealed record Source(int Video, int From, int To);
 
@@ -24,7 +34,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         while (sequences.Count < count)
         {
             var source = sources[random.Next(sources.Count)];
-            var sequence = random.NextDouble() < 0.5 ? Skipped(source, random) : ForeignPatch(source, sources, random);
+            var sequence = Sequence((PseudoAnomalyKind)random.Next(Kinds), source, sources, random, out _);
             if (sequence is not null) sequences.Add(sequence);
         }
         // One flow pass over all sequences back to back; each sequence's first frame is only context.
@@ -32,22 +42,38 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         return features[.., 1..].permute(0, 2, 1, 3, 4).contiguous().MoveToOuterDisposeScope();
     }
 
-    private Tensor? Skipped(Source source, Random random)
+    /// <summary>
+    /// The ClipFrames + 1 float frames [T + 1, C, H, W] of one pseudo-anomaly of the given kind, or
+    /// null when the source is too short for it; <paramref name="start"/> is the source frame it
+    /// begins at (meaningless when null).
+    /// </summary>
+    internal Tensor? Sequence(PseudoAnomalyKind kind, Source source, IReadOnlyList<Source> sources, Random random, out int start) => kind switch
     {
+        PseudoAnomalyKind.SkippedFrames => Skipped(source, random, out start),
+        PseudoAnomalyKind.ForeignPatch => ForeignPatch(source, sources, random, out start),
+        PseudoAnomalyKind.SpedUpPlace => SpedUpPlace(source, random, out start),
+        PseudoAnomalyKind.MagnifiedPlace => MagnifiedPlace(source, random, out start),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown pseudo-anomaly kind"),
+    };
+
+    private Tensor? Skipped(Source source, Random random, out int start)
+    {
+        start = source.From;
         var step = random.Next(2, 5);
         var span = settings.ClipFrames * step + 1;
         if (source.To - source.From < span) return null;
-        var start = source.From + random.Next(source.To - source.From - span + 1);
-        var indices = Enumerable.Range(0, settings.ClipFrames + 1).Select(i => (long)(start + i * step)).ToArray();
+        var first = start = source.From + random.Next(source.To - source.From - span + 1);
+        var indices = Enumerable.Range(0, settings.ClipFrames + 1).Select(i => (long)(first + i * step)).ToArray();
         using var index = tensor(indices);
         return Float(frames[source.Video].index_select(0, index));
     }
 
-    private Tensor? ForeignPatch(Source source, IReadOnlyList<Source> sources, Random random)
+    private Tensor? ForeignPatch(Source source, IReadOnlyList<Source> sources, Random random, out int start)
     {
+        start = source.From;
         var length = settings.ClipFrames + 1;
         if (source.To - source.From < length) return null;
-        var start = source.From + random.Next(source.To - source.From - length + 1);
+        start = source.From + random.Next(source.To - source.From - length + 1);
         var clip = Float(frames[source.Video][start..(start + length)]).clone();
         long h = settings.DecodeHeight, w = settings.DecodeWidth;
 
@@ -77,6 +103,89 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         return clip;
     }
 
+    /// <summary>A normal clip with one busy place replaced by the same place played two to four times too fast.</summary>
+    private Tensor? SpedUpPlace(Source source, Random random, out int start)
+    {
+        start = source.From;
+        var step = random.Next(2, 5);
+        var length = settings.ClipFrames + 1;
+        var span = (length - 1) * step + 1;
+        if (source.To - source.From < span) return null;
+        var first = start = source.From + random.Next(source.To - source.From - span + 1);
+        var clip = Float(frames[source.Video][first..(first + length)]);
+        using var index = tensor(Enumerable.Range(0, length).Select(i => (long)(first + i * step)).ToArray());
+        var fast = Float(frames[source.Video].index_select(0, index));
+        long h = settings.DecodeHeight, w = settings.DecodeWidth;
+        var ph = Math.Max(2, (int)(h * (0.15 + 0.15 * random.NextDouble())));
+        var pw = Math.Max(2, Math.Min((int)(ph * (0.8 + 0.7 * random.NextDouble())), (int)w / 2));
+        var (y, x) = BusyPlace(fast, ph, pw, random);
+        var mask = zeros(1, 1, h, w, device: clip.device);
+        mask[.., .., y..(y + ph), x..(x + pw)] = Feather(ph, pw, clip.device, Math.Max(3f, Math.Min(ph, pw) / 4f));
+        return clip * (1 - mask) + fast * mask;
+    }
+
+    /// <summary>
+    /// A normal clip with one busy place magnified about its centre: 1.6 to 2.4 times wider, and
+    /// either as tall as before (a wide thing, like a bicycle or a cart seen from the side) or
+    /// nearly as much taller (a big thing).
+    /// </summary>
+    private Tensor? MagnifiedPlace(Source source, Random random, out int start)
+    {
+        start = source.From;
+        var length = settings.ClipFrames + 1;
+        if (source.To - source.From < length) return null;
+        start = source.From + random.Next(source.To - source.From - length + 1);
+        var clip = Float(frames[source.Video][start..(start + length)]);
+        long h = settings.DecodeHeight, w = settings.DecodeWidth;
+        var oh = Math.Max(2, (int)(h * (0.1 + 0.1 * random.NextDouble())));
+        var ow = Math.Max(2, (int)(oh * (0.6 + 0.4 * random.NextDouble())));
+        var (y, x) = BusyPlace(clip, oh, ow, random);
+        var sx = 1.6 + 0.8 * random.NextDouble();
+        var sy = random.NextDouble() < 0.5 ? 1.0 : sx * (0.7 + 0.3 * random.NextDouble());
+        double cx = x + ow / 2.0, cy = y + oh / 2.0;
+        var magnified = Magnify(clip, cx, cy, sx, sy);
+        int mh = (int)Math.Round(oh * sy), mw = (int)Math.Round(ow * sx);
+        int top = (int)Math.Clamp(Math.Round(cy - mh / 2.0), 0, h - 1), left = (int)Math.Clamp(Math.Round(cx - mw / 2.0), 0, w - 1);
+        int bottom = (int)Math.Min(h, top + mh), right = (int)Math.Min(w, left + mw);
+        var mask = zeros(1, 1, h, w, device: clip.device);
+        mask[.., .., top..bottom, left..right] = Feather(bottom - top, right - left, clip.device, Math.Max(3f, Math.Min(mh, mw) / 5f));
+        return clip * (1 - mask) + magnified * mask;
+    }
+
+    /// <summary>Frames [N, C, H, W] magnified sx times across and sy times down about the point (cx, cy), in pixels.</summary>
+    internal static Tensor Magnify(Tensor frames, double cx, double cy, double sx, double sy)
+    {
+        long n = frames.shape[0], h = frames.shape[2], w = frames.shape[3];
+        // Output pixel p shows the frame at c + (p − c) / s, in grid_sample's −1..1 coordinates (pixel centres).
+        double nx = (2 * cx) / w - 1, ny = (2 * cy) / h - 1;
+        var theta = tensor(new float[] { (float)(1 / sx), 0, (float)(nx * (1 - 1 / sx)), 0, (float)(1 / sy), (float)(ny * (1 - 1 / sy)) }, device: frames.device)
+            .view(1, 2, 3).expand(n, 2, 3);
+        var grid = functional.affine_grid(theta, [n, frames.shape[1], h, w], align_corners: false);
+        return functional.grid_sample(frames, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
+    }
+
+    /// <summary>
+    /// Top-left corner of a place of the given size where the clip changes between its first and
+    /// last frame, drawn with probability in proportion to how much it changes there: where people
+    /// walk, seldom bare ground, and not always the same busiest place.
+    /// </summary>
+    private static (int Y, int X) BusyPlace(Tensor clip, int ph, int pw, Random random)
+    {
+        using var scope = NewDisposeScope();
+        const int stride = 4;
+        var change = (clip[^1] - clip[0]).abs().sum([0]).unsqueeze(0).unsqueeze(0);
+        var pooled = functional.avg_pool2d(change, [ph, pw], [stride, stride]).squeeze(0).squeeze(0);
+        long columns = pooled.shape[1];
+        var weights = pooled.flatten().cpu().data<float>().ToArray();
+        var total = weights.Sum(w => (double)w);
+        var pick = random.NextDouble() * total;
+        var index = 0;
+        double sum = weights[0];
+        while (sum < pick && index < weights.Length - 1) sum += weights[++index];
+        if (total <= 0) index = random.Next(weights.Length);
+        return ((int)(index / columns) * stride, (int)(index % columns) * stride);
+    }
+
     private static Tensor Float(Tensor bytes) => bytes.to_type(ScalarType.Float32) / 255f;
 
     /// <summary>Keeps a moving position inside [0, limit] by bouncing off the edges.</summary>
@@ -88,9 +197,8 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         return p <= limit ? p : period - p;
     }
 
-    private static Tensor Feather(int h, int w, Device device)
+    private static Tensor Feather(int h, int w, Device device, float edge = 3f)
     {
-        const float edge = 3f;
         var ys = arange(h, dtype: ScalarType.Float32, device: device);
         var xs = arange(w, dtype: ScalarType.Float32, device: device);
         var fy = minimum(ys + 1, h - ys).div(edge).clamp(0, 1).view(h, 1);

@@ -1,0 +1,118 @@
+using STADNet.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace STADNet.Tests.Model;
+
+public sealed class PseudoAnomalyTests
+{
+    private static readonly ModelSettings Settings = new();
+
+    [Fact]
+    public async Task Skipped_frames_make_the_whole_view_move_too_fast()
+    {
+        var changes = await Changes(PseudoAnomalyKind.SkippedFrames);
+        // The first frame is the clip's own; after it the walker is further on than at normal speed.
+        Assert.All(changes, c => Assert.True(!c.First && c.Last, $"first frame changed {c.First}, last {c.Last}"));
+    }
+
+    [Theory]
+    [InlineData(PseudoAnomalyKind.SpedUpPlace, 0.30, 0.30)]
+    [InlineData(PseudoAnomalyKind.MagnifiedPlace, 0.48, 0.33)]
+    public async Task A_local_pseudo_anomaly_changes_one_place_and_leaves_the_rest_of_the_view_in_time(
+        PseudoAnomalyKind kind, double maxHeight, double maxWidth)
+    {
+        var changes = await Changes(kind);
+        // Outside one place of bounded size the clip is exactly the normal footage it came from: a
+        // change covering both walkers (rows 20 to 112) would be the whole view altered.
+        Assert.All(changes, c => Assert.True(c.Height <= maxHeight * Settings.DecodeHeight && c.Width <= maxWidth * Settings.DecodeWidth,
+            $"changed area {c.Height}x{c.Width} px"));
+        Assert.All(changes, c => Assert.True(c.Last, "the clip was not changed"));
+    }
+
+    [Fact]
+    public async Task A_sped_up_place_is_where_someone_walks()
+    {
+        var changes = await Changes(PseudoAnomalyKind.SpedUpPlace);
+        // On a still background only the walkers change, so a place drawn where the footage changes holds one.
+        Assert.True(changes.Count(c => c.Last) >= 9, $"{changes.Count(c => c.Last)} of 10 clips changed");
+    }
+
+    [Fact]
+    public async Task Magnifying_a_place_widens_and_heightens_what_is_there_about_its_centre()
+    {
+        var (width, height, centreX, centreY) = await ModelThread.Run(() =>
+        {
+            using var scope = NewDisposeScope();
+            var frame = full(1, 1, 64, 96, 0.8f);
+            frame[.., .., 29..35, 45..51] = 0.1f; // a dark 6 x 6 square centred on (48, 32)
+            var dark = PseudoAnomalies.Magnify(frame, 48, 32, 2.0, 1.5)[0, 0].lt(0.45f);
+            var columns = dark.any(0).nonzero().flatten();
+            var rows = dark.any(1).nonzero().flatten();
+            return (columns.shape[0], rows.shape[0], columns.to_type(ScalarType.Float32).mean().item<float>() + 0.5f,
+                rows.to_type(ScalarType.Float32).mean().item<float>() + 0.5f);
+        });
+        Assert.InRange(width, 11, 13);
+        Assert.InRange(height, 8, 10);
+        Assert.InRange(centreX, 47.5f, 48.5f);
+        Assert.InRange(centreY, 31.5f, 32.5f);
+    }
+
+    [Fact]
+    public async Task A_batch_of_pseudo_anomalies_is_network_input_and_the_same_for_the_same_seed()
+    {
+        var (shape, again) = await ModelThread.Run(() =>
+        {
+            using var scope = NewDisposeScope();
+            var footage = Footage();
+            var pseudo = new PseudoAnomalies(Settings, [footage]);
+            var sources = new[] { new PseudoAnomalies.Source(0, 0, (int)footage.shape[0]) };
+            var first = pseudo.Make(4, sources, new Random(3));
+            var second = pseudo.Make(4, sources, new Random(3));
+            return (first.shape, first.eq(second).all().item<bool>());
+        });
+        Assert.Equal([4, Settings.InputChannels, Settings.ClipFrames, Settings.Height, Settings.Width], shape);
+        Assert.True(again, "the same seed made different pseudo-anomalies");
+    }
+
+    private sealed record Change(bool First, bool Last, int Height, int Width);
+
+    /// <summary>Ten pseudo-anomalies of one kind, each compared with the normal frames it starts at.</summary>
+    private static Task<List<Change>> Changes(PseudoAnomalyKind kind) => ModelThread.Run(() =>
+    {
+        using var scope = NewDisposeScope();
+        var footage = Footage();
+        var pseudo = new PseudoAnomalies(Settings, [footage]);
+        var sources = new[] { new PseudoAnomalies.Source(0, 0, (int)footage.shape[0]) };
+        var changes = new List<Change>();
+        for (var seed = 0; seed < 10; seed++)
+        {
+            var sequence = pseudo.Sequence(kind, sources[0], sources, new Random(seed), out var start)!;
+            var normal = footage[start..(start + Settings.ClipFrames + 1)].to_type(ScalarType.Float32) / 255f;
+            var differs = (sequence - normal).abs().gt(1.5 / 255); // [T + 1, C, H, W]
+            var changed = differs.any(0).any(0); // [H, W]
+            var rows = changed.any(1).nonzero();
+            var columns = changed.any(0).nonzero();
+            var perFrame = differs.flatten(1).any(1);
+            int height = rows.shape[0] == 0 ? 0 : (int)(rows.max().item<long>() - rows.min().item<long>() + 1);
+            int width = columns.shape[0] == 0 ? 0 : (int)(columns.max().item<long>() - columns.min().item<long>() + 1);
+            changes.Add(new Change(perFrame[0].item<bool>(), perFrame[^1].item<bool>(), height, width));
+        }
+        return changes;
+    });
+
+    /// <summary>A still, textured scene at decode size with two dark walkers crossing it a pixel a frame, far apart.</summary>
+    private static Tensor Footage()
+    {
+        var generator = new Generator(7);
+        var background = nn.functional.interpolate(rand(1, 1, 16, 24, generator: generator), [Settings.DecodeHeight, Settings.DecodeWidth],
+            mode: InterpolationMode.Bicubic, align_corners: false).clamp(0, 1) * 0.4 + 0.4;
+        var frames = background.expand(120, 1, -1, -1).clone();
+        for (var i = 0; i < 120; i++)
+        {
+            frames[i, .., 20..32, (30 + i)..(36 + i)] = 0.1f;
+            frames[i, .., 100..112, (156 - i)..(162 - i)] = 0.1f;
+        }
+        return (frames * 255).round().to_type(ScalarType.Byte);
+    }
+}
