@@ -13,9 +13,9 @@ public sealed class ScanJobTests(ClusterFixture fixture)
 {
     private static readonly ProgressReporter Quiet = new(TextWriter.Null, interactive: false);
 
-    private async Task<ScanProgress> ScanAsync(string source, string output)
+    private async Task<ScanProgress> ScanAsync(string source, string output, string? checkpoint = null)
     {
-        var spec = ScanCommand.Validate(source, output, ClusterFixture.Checkpoint);
+        var spec = ScanCommand.Validate(source, output, checkpoint ?? ClusterFixture.Checkpoint);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         return await ScanCommand.RunJobAsync(fixture.Client, spec, Quiet, timeout.Token, TextWriter.Null);
     }
@@ -173,7 +173,8 @@ public sealed class ScanJobTests(ClusterFixture fixture)
         var intruder = SyntheticFootage.Walkway(temp.Combine("in", "intruder.mp4"), 120, anomaly: (60, 85));
         var normal = SyntheticFootage.Walkway(temp.Combine("in", "normal.mp4"), 120);
 
-        await ScanAsync(temp.Combine("in"), temp.Combine("out"));
+        // Scored by a model of this walkway's normal footage, as a user would scan a new camera.
+        await ScanAsync(temp.Combine("in"), temp.Combine("out"), await WalkwayModel.PathAsync());
 
         var reports = Reports.ReadAll(temp.Combine("out"));
         var scores = Reports.For(reports, intruder).FrameScores;

@@ -1,4 +1,3 @@
-using STADNet.Media;
 using STADNet.Model;
 using STADNet.Tests.Support;
 
@@ -14,8 +13,8 @@ public sealed class TrainingTests
         using var temp = new TempFolder();
         var normal = new List<TrainingVideo>();
         for (var i = 0; i < 3; i++)
-            normal.Add(await DecodeAsync(SyntheticFootage.Walkway(temp.Combine($"normal{i}.mp4"), 90 + 10 * i), Small));
-        var test = await DecodeAsync(SyntheticFootage.Walkway(temp.Combine("test.mp4"), 100, anomaly: (50, 75)), Small);
+            normal.Add(await TrainingFootage.DecodeAsync(SyntheticFootage.Walkway(temp.Combine($"normal{i}.mp4"), 90 + 10 * i), Small));
+        var test = await TrainingFootage.DecodeAsync(SyntheticFootage.Walkway(temp.Combine("test.mp4"), 100, anomaly: (50, 75)), Small);
 
         var options = new TrainingOptions { Epochs = 6, BatchSize = 8, AnomaliesPerBatch = 4, ClipStride = 2, Seed = 3 };
         var (history, record, threshold, scores, recalibration) = await ModelThread.Run(() =>
@@ -49,12 +48,4 @@ public sealed class TrainingTests
     /// <summary>The frames training holds out: the tail of each video, at least one clip long.</summary>
     private static int HeldOutFrames(IEnumerable<TrainingVideo> videos, TrainingOptions options) =>
         videos.Sum(v => Math.Max(Small.ClipFrames, (int)Math.Round(v.FrameCount * options.HeldOutFraction)));
-
-    private static async Task<TrainingVideo> DecodeAsync(string path, ModelSettings settings)
-    {
-        var info = await VideoProbe.ProbeAsync(path, CancellationToken.None);
-        var frames = await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, 0, info.FrameCount, toEnd: true,
-            new FrameFormat(settings.DecodeWidth, settings.DecodeHeight, settings.Colour), CancellationToken.None);
-        return new TrainingVideo(Path.GetFileName(path), frames.Pixels, frames.Count);
-    }
 }
