@@ -56,6 +56,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown pseudo-anomaly kind"),
     };
 
+    /// <summary>ClipFrames + 1 frames taken every second to fourth frame from a random start.</summary>
     private Tensor? Skipped(Source source, Random random, out int start)
     {
         start = source.From;
@@ -68,13 +69,21 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         return Float(frames[source.Video].index_select(0, index));
     }
 
-    private Tensor? ForeignPatch(Source source, IReadOnlyList<Source> sources, Random random, out int start)
+    /// <summary>ClipFrames + 1 consecutive frames from a random start.</summary>
+    private Tensor? NormalClip(Source source, Random random, out int start)
     {
         start = source.From;
         var length = settings.ClipFrames + 1;
         if (source.To - source.From < length) return null;
         start = source.From + random.Next(source.To - source.From - length + 1);
-        var clip = Float(frames[source.Video][start..(start + length)]).clone();
+        return Float(frames[source.Video][start..(start + length)]);
+    }
+
+    private Tensor? ForeignPatch(Source source, IReadOnlyList<Source> sources, Random random, out int start)
+    {
+        var clip = NormalClip(source, random, out start);
+        if (clip is null) return null;
+        var length = settings.ClipFrames + 1;
         long h = settings.DecodeHeight, w = settings.DecodeWidth;
 
         // The intruder: a patch of some other frame, somewhere else, feathered so its square edge is not the tell.
@@ -106,21 +115,14 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     /// <summary>A normal clip with one busy place replaced by the same place played two to four times too fast.</summary>
     private Tensor? SpedUpPlace(Source source, Random random, out int start)
     {
-        start = source.From;
-        var step = random.Next(2, 5);
-        var length = settings.ClipFrames + 1;
-        var span = (length - 1) * step + 1;
-        if (source.To - source.From < span) return null;
-        var first = start = source.From + random.Next(source.To - source.From - span + 1);
-        var clip = Float(frames[source.Video][first..(first + length)]);
-        using var index = tensor(Enumerable.Range(0, length).Select(i => (long)(first + i * step)).ToArray());
-        var fast = Float(frames[source.Video].index_select(0, index));
+        var fast = Skipped(source, random, out start);
+        if (fast is null) return null;
+        var clip = Float(frames[source.Video][start..(start + settings.ClipFrames + 1)]);
         long h = settings.DecodeHeight, w = settings.DecodeWidth;
         var ph = Math.Max(2, (int)(h * (0.15 + 0.15 * random.NextDouble())));
         var pw = Math.Max(2, Math.Min((int)(ph * (0.8 + 0.7 * random.NextDouble())), (int)w / 2));
         var (y, x) = BusyPlace(fast, ph, pw, random);
-        var mask = zeros(1, 1, h, w, device: clip.device);
-        mask[.., .., y..(y + ph), x..(x + pw)] = Feather(ph, pw, clip.device, Math.Max(3f, Math.Min(ph, pw) / 4f));
+        var mask = PlaceMask(y, x, y + ph, x + pw, Math.Max(3f, Math.Min(ph, pw) / 4f), clip.device);
         return clip * (1 - mask) + fast * mask;
     }
 
@@ -131,11 +133,8 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     /// </summary>
     private Tensor? MagnifiedPlace(Source source, Random random, out int start)
     {
-        start = source.From;
-        var length = settings.ClipFrames + 1;
-        if (source.To - source.From < length) return null;
-        start = source.From + random.Next(source.To - source.From - length + 1);
-        var clip = Float(frames[source.Video][start..(start + length)]);
+        var clip = NormalClip(source, random, out start);
+        if (clip is null) return null;
         long h = settings.DecodeHeight, w = settings.DecodeWidth;
         var oh = Math.Max(2, (int)(h * (0.1 + 0.1 * random.NextDouble())));
         var ow = Math.Max(2, (int)(oh * (0.6 + 0.4 * random.NextDouble())));
@@ -147,8 +146,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         int mh = (int)Math.Round(oh * sy), mw = (int)Math.Round(ow * sx);
         int top = (int)Math.Clamp(Math.Round(cy - mh / 2.0), 0, h - 1), left = (int)Math.Clamp(Math.Round(cx - mw / 2.0), 0, w - 1);
         int bottom = (int)Math.Min(h, top + mh), right = (int)Math.Min(w, left + mw);
-        var mask = zeros(1, 1, h, w, device: clip.device);
-        mask[.., .., top..bottom, left..right] = Feather(bottom - top, right - left, clip.device, Math.Max(3f, Math.Min(mh, mw) / 5f));
+        var mask = PlaceMask(top, left, bottom, right, Math.Max(3f, Math.Min(mh, mw) / 5f), clip.device);
         return clip * (1 - mask) + magnified * mask;
     }
 
@@ -195,6 +193,14 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         var period = 2 * limit;
         var p = ((position % period) + period) % period;
         return p <= limit ? p : period - p;
+    }
+
+    /// <summary>[1, 1, H, W] mask at decode size: the feathered rectangle [top, bottom) x [left, right), zero elsewhere.</summary>
+    private Tensor PlaceMask(int top, int left, int bottom, int right, float edge, Device device)
+    {
+        var mask = zeros(1, 1, settings.DecodeHeight, settings.DecodeWidth, device: device);
+        mask[.., .., top..bottom, left..right] = Feather(bottom - top, right - left, device, edge);
+        return mask;
     }
 
     private static Tensor Feather(int h, int w, Device device, float edge = 3f)

@@ -5,27 +5,25 @@ namespace STADNet.Tests.Training;
 
 public sealed class TrainingTests
 {
-    private static readonly ModelSettings Small = new() { Width = 48, Height = 32, BaseChannels = 8, LatentChannels = 8, PatchSize = 8 };
+    private static readonly ModelSettings Small = WalkwayModel.Settings;
 
     [Fact]
     public async Task A_short_training_run_lowers_the_loss_and_scores_an_injected_anomaly_above_normal_frames()
     {
         using var temp = new TempFolder();
-        var normal = new List<TrainingVideo>();
-        for (var i = 0; i < 3; i++)
-            normal.Add(await TrainingFootage.DecodeAsync(SyntheticFootage.Walkway(temp.Combine($"normal{i}.mp4"), 90 + 10 * i), Small));
+        // Three normal walkway videos, six epochs (the run the scanning tests also use, trained once).
+        var walkway = await WalkwayModel.TrainedAsync();
+        var (normal, options, history) = (walkway.Videos, WalkwayModel.Options, walkway.History);
         var test = await TrainingFootage.DecodeAsync(SyntheticFootage.Walkway(temp.Combine("test.mp4"), 100, anomaly: (50, 75)), Small);
 
-        var options = new TrainingOptions { Epochs = 6, BatchSize = 8, AnomaliesPerBatch = 4, ClipStride = 2, Seed = 3 };
-        var (history, record, threshold, scores, recalibration) = await ModelThread.Run(() =>
+        var (record, threshold, scores, recalibration) = await ModelThread.Run(() =>
         {
-            var trainer = new Trainer(Small, options);
-            var result = trainer.Train(normal, "synthetic", null, CancellationToken.None);
-            using var model = result.Model;
+            var checkpoint = Checkpoint.Load(walkway.Path);
+            using var model = checkpoint.CreateModel();
             var evidence = FrameScorer.ScoreRaw(model, Small, test.Pixels, test.FrameCount, 0);
-            var calibration = result.Header.Calibration;
-            var again = trainer.Recalibrate(model, normal, ScoreCalibration.DefaultPooledCells, CancellationToken.None);
-            return (result.History, result.Header.Training!, calibration.Threshold, calibration.Calibrate(calibration.Combine(evidence)), again);
+            var calibration = checkpoint.Header.Calibration;
+            var again = new Trainer(Small, options).Recalibrate(model, normal, ScoreCalibration.DefaultPooledCells, CancellationToken.None);
+            return (checkpoint.Header.Training!, calibration.Threshold, calibration.Calibrate(calibration.Combine(evidence)), again);
         });
 
         Assert.True(history[^1].TrainLoss < history[0].TrainLoss, $"train loss went from {history[0].TrainLoss} to {history[^1].TrainLoss}");
