@@ -13,11 +13,13 @@ namespace STADNet.Model;
 public sealed class Checkpoint
 {
     /// <summary>
-    /// 3: per-cell calibration of patch errors. 2 (one calibration for the whole frame) is refused
-    /// for scoring: its weights are still good, and <c>stadnet calibrate</c> refits the calibration
-    /// in seconds, which beats keeping a second, weaker score formula alive.
+    /// 4: the Gaussians of normal encoder features in the weights, and their novelty in the score.
+    /// 3 (per-cell calibration of patch errors, no feature novelty) and 2 (one calibration for the
+    /// whole frame) are refused for scoring: their weights are still good, and <c>stadnet calibrate</c>
+    /// refits the normal features and calibration in about a minute, which beats keeping a second,
+    /// weaker score formula alive.
     /// </summary>
-    public const int FormatVersion = 3;
+    public const int FormatVersion = 4;
     /// <summary>The oldest version whose weights <see cref="LoadWeights"/> still reads.</summary>
     public const int OldestWeightsVersion = 2;
     private static readonly byte[] Magic = "STADNETC"u8.ToArray();
@@ -38,12 +40,13 @@ public sealed class Checkpoint
 
     public StadNet CreateModel(TorchSharp.torch.Device? device = null) => Build(Header.Settings, Weights, device);
 
-    internal static StadNet Build(ModelSettings settings, byte[] weights, TorchSharp.torch.Device? device)
+    /// <param name="withNormalFeatures">False for the weights of a file older than version 4, which has none (they stay unfitted).</param>
+    internal static StadNet Build(ModelSettings settings, byte[] weights, TorchSharp.torch.Device? device, bool withNormalFeatures = true)
     {
         TorchRuntime.EnsureInitialised();
         var model = new StadNet("stadnet", settings);
         using (var reader = new BinaryReader(new MemoryStream(weights)))
-            model.load(reader, strict: true);
+            model.load(reader, strict: withNormalFeatures);
         if (device is not null) model.to(device);
         model.eval();
         return model;
@@ -85,8 +88,8 @@ public sealed class Checkpoint
     public static Checkpoint Parse(byte[] bytes, string name)
     {
         var version = Version(bytes, name);
-        if (version == 2)
-            throw new CheckpointException($"{name} has checkpoint format version 2, whose score calibration this build no longer uses; "
+        if (version is >= OldestWeightsVersion and < FormatVersion)
+            throw new CheckpointException($"{name} has checkpoint format version {version}, whose score calibration this build no longer uses; "
                 + $"recalibrate it on normal footage: stadnet calibrate <folder> --model {name} --out <new.ckpt>");
         if (version != FormatVersion)
             throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads version {FormatVersion}");
@@ -98,6 +101,7 @@ public sealed class Checkpoint
             header.Settings.Validate();
             var checkpoint = new Checkpoint(header, weights, id);
             using var probe = checkpoint.CreateModel(); // refuse weights that do not fit the stated architecture now, not mid-scan
+            if (probe.Normality.Samples < 2) throw new CheckpointException($"{name} has no normal features fitted; refit them: stadnet calibrate <folder> --model {name} --out <new.ckpt>");
             return checkpoint;
         });
     }

@@ -4,9 +4,10 @@ namespace STADNet.Model;
 
 /// <summary>
 /// Evidence tensors of a batch of clips: [B*T, cells] appearance and motion patch errors, [B*T]
-/// worst latent divergence per frame, [B] segment logits, [B*T, cells] patch errors over all channels.
+/// worst latent divergence per frame, [B] segment logits, [B*T, cells] patch errors over all channels,
+/// [B*T] distance of the encoder features from normal ones (<see cref="NormalFeatures"/>).
 /// </summary>
-public sealed record ClipEvidence(Tensor Appearance, Tensor Motion, Tensor Divergence, Tensor Segment, Tensor Patches) : IDisposable
+public sealed record ClipEvidence(Tensor Appearance, Tensor Motion, Tensor Divergence, Tensor Segment, Tensor Patches, Tensor Novelty) : IDisposable
 {
     public void Dispose()
     {
@@ -15,5 +16,6 @@ public sealed record ClipEvidence(Tensor Appearance, Tensor Motion, Tensor Diver
         Divergence.Dispose();
         Segment.Dispose();
         Patches.Dispose();
+        Novelty.Dispose();
     }
 }

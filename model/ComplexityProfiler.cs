@@ -32,12 +32,15 @@ public static class ComplexityProfiler
         using (var scope = NewDisposeScope())
             model.Run(zeros([1, settings.InputChannels, settings.ClipFrames, settings.Height, settings.Width])).Dispose();
         foreach (var remove in removers) remove();
+        // The normal-feature distances are matrix products, not layers a hook sees.
+        multiplyAdds += FeatureNormality.MultiplyAdds(settings.ClipFrames / 2 * settings.EncodingPositions, settings.EncodingChannels);
 
         const int clips = 16;
         var network = Time(repeats, () =>
         {
             using var clip = randn([clips, settings.InputChannels, settings.ClipFrames, settings.Height, settings.Width]);
-            model.Run(clip).Dispose();
+            using var output = model.Run(clip);
+            model.Normality.forward(output.Encoding).Dispose();
         }) / (clips * settings.ClipFrames);
         const int pairs = 32;
         using var flow = new OpticalFlow();

@@ -28,7 +28,7 @@ public static class FrameScorer
     {
         var targets = (int)features.shape[0];
         var cells = settings.HeatmapCells;
-        var sums = new double[2, targets];
+        var sums = new double[3, targets];
         var patches = new double[3, targets * cells];
         var counts = new int[targets];
         model.eval();
@@ -47,6 +47,7 @@ public static class FrameScorer
                 var divergence = evidence.Divergence.cpu().data<float>().ToArray();
                 var segment = evidence.Segment.cpu().data<float>().ToArray();
                 var grid = evidence.Patches.cpu().data<float>().ToArray();
+                var novelty = evidence.Novelty.cpu().data<float>().ToArray();
                 for (var c = 0; c < batchStarts.Count; c++)
                 for (var t = 0; t < settings.ClipFrames; t++)
                 {
@@ -55,6 +56,7 @@ public static class FrameScorer
                     var i = c * settings.ClipFrames + t;
                     sums[0, frame] += divergence[i];
                     sums[1, frame] += segment[c];
+                    sums[2, frame] += novelty[i];
                     for (var k = 0; k < cells; k++)
                     {
                         patches[0, frame * cells + k] += appearance[i * cells + k];
@@ -70,7 +72,8 @@ public static class FrameScorer
         return new FrameEvidence(Grid(0), Grid(1),
             Enumerable.Range(0, targets).Select(f => Mean(0, f)).ToArray(),
             Enumerable.Range(0, targets).Select(f => Mean(1, f)).ToArray(),
-            Grid(2));
+            Grid(2),
+            Enumerable.Range(0, targets).Select(f => Mean(2, f)).ToArray());
     }
 
     /// <summary>Evidence of whole clips [B, C, T, H, W], every clip frame counted as a frame; for held-out checks.</summary>
@@ -86,13 +89,14 @@ public static class FrameScorer
                 var segment = evidence.Segment.cpu().data<float>().ToArray();
                 parts.Add(new FrameEvidence(evidence.Appearance.cpu().data<float>().ToArray(), evidence.Motion.cpu().data<float>().ToArray(),
                     evidence.Divergence.cpu().data<float>().ToArray(), segment.SelectMany(s => Enumerable.Repeat(s, settings.ClipFrames)).ToArray(),
-                    evidence.Patches.cpu().data<float>().ToArray()));
+                    evidence.Patches.cpu().data<float>().ToArray(), evidence.Novelty.cpu().data<float>().ToArray()));
             }
         return new FrameEvidence(parts.SelectMany(p => p.Appearance).ToArray(), parts.SelectMany(p => p.Motion).ToArray(),
-            parts.SelectMany(p => p.Divergence).ToArray(), parts.SelectMany(p => p.Segment).ToArray(), parts.SelectMany(p => p.Patches).ToArray());
+            parts.SelectMany(p => p.Divergence).ToArray(), parts.SelectMany(p => p.Segment).ToArray(), parts.SelectMany(p => p.Patches).ToArray(),
+            parts.SelectMany(p => p.Novelty).ToArray());
     }
 
-    /// <summary>Per clip and frame: appearance and motion patch errors, worst latent divergence, segment logit, and the patch grid.</summary>
+    /// <summary>Per clip and frame: appearance and motion patch errors, worst latent divergence, segment logit, the patch grid, and novelty.</summary>
     public static ClipEvidence Evidence(StadNet model, Tensor clips, ModelSettings settings)
     {
         using var scope = NewDisposeScope();
@@ -109,7 +113,10 @@ public static class FrameScorer
             ? kl.flatten(2).amax(2).repeat_interleave(2, 1).reshape(b * t)
             : zeros(b * t, device: clips.device);
         var segment = output.SegmentLogit?.alias() ?? zeros(b, device: clips.device);
+        var distances = model.Normality.forward(output.Encoding); // [B, T/2, places]
+        var novelty = distances.topk(Math.Min(NormalFeatures.PooledPlaces, (int)distances.shape[2]), 2).values.mean([2])
+            .repeat_interleave(t / distances.shape[1], 1).reshape(b * t);
         return new ClipEvidence(appearance.MoveToOuterDisposeScope(), motion.MoveToOuterDisposeScope(), divergence.MoveToOuterDisposeScope(),
-            segment.MoveToOuterDisposeScope(), grid.MoveToOuterDisposeScope());
+            segment.MoveToOuterDisposeScope(), grid.MoveToOuterDisposeScope(), novelty.MoveToOuterDisposeScope());
     }
 }

@@ -46,6 +46,10 @@ public sealed record ModelSettings
     public int HeatmapColumns => Width / PatchSize;
     public int HeatmapRows => Height / PatchSize;
     public int HeatmapCells => HeatmapColumns * HeatmapRows;
+    /// <summary>Channels of the encoder features the latent is drawn from.</summary>
+    public int EncodingChannels => 4 * BaseChannels;
+    /// <summary>Places of the encoder's feature map: a cell of the patch grid at the default patch size.</summary>
+    public int EncodingPositions => Height / 8 * (Width / 8);
 
     public void Validate()
     {

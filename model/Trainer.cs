@@ -10,8 +10,9 @@ namespace STADNet.Model;
 /// (pseudo-anomalies made from the normal footage, or a user's labelled anomalies):
 /// reconstruction MSE and KL on the normal clips, binary cross-entropy of the segment score on
 /// both, and the anomalous margin loss pushing anomalous reconstruction error above normal; L2
-/// weight decay through Adam. The tail of every normal video is held out: its loss picks the best
-/// epoch and its scores calibrate the model. Runs synchronously on the calling thread.
+/// weight decay through Adam. After every epoch the normal features are fitted on the training part
+/// of the footage (<see cref="NormalFeatures"/>); the tail of every normal video is held out: its
+/// scores pick the best epoch and calibrate the model. Runs synchronously on the calling thread.
 /// </summary>
 public sealed class Trainer(ModelSettings settings, TrainingOptions options)
 {
@@ -32,12 +33,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
             throw new InvalidOperationException($"not enough footage: need at least {(settings.ClipFrames + 1) * 8} frames of normal video");
 
         var frames = FrameTensors(videos);
-        var features = new List<Tensor>();
-        foreach (var f in frames)
-        {
-            using var scope = NewDisposeScope();
-            features.Add(ClipBatch.Features(f.to_type(ScalarType.Float32).div_(255f), settings).MoveToOuterDisposeScope());
-        }
+        var features = Features(frames);
         var pseudo = new PseudoAnomalies(settings, frames);
         var trainSources = splits.Select((s, v) => new PseudoAnomalies.Source(v, s.TrainFrom - 1, s.TrainTo)).Where(s => s.To - s.From > settings.ClipFrames).ToList();
         var heldSources = HeldSources(splits);
@@ -80,7 +76,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
                 }
                 var heldOut = HeldOutLoss(model, features, heldOutClips, heldOutAnomalies);
                 // Cross-fitting needs two held-out videos; with fewer (AUC NaN), held-out loss alone picks the epoch.
-                var check = Separation(model, videos, splits, features, heldOutAnomalies, ScoreCalibration.DefaultPooledCells);
+                var check = Separation(model, splits, features, heldOutAnomalies, ScoreCalibration.DefaultPooledCells);
                 var separation = check.HeldOutAuc;
                 var result = new EpochResult(epoch, trainSum / batches, heldOut, epochClock.Elapsed.TotalSeconds, separation);
                 history.Add(result);
@@ -125,7 +121,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     }
 
     /// <summary>
-    /// Refits the score calibration of a trained model on the held-out tails training uses, and
+    /// Refits the normal features and score calibration of a trained model on the footage training uses, and
     /// judges it on the held-out pseudo-anomalies training makes (the same ones, for the same seed).
     /// </summary>
     public Recalibration Recalibrate(StadNet model, IReadOnlyList<TrainingVideo> videos, int pooledCells, CancellationToken cancellationToken)
@@ -137,28 +133,32 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         if (heldSources.Count < 2)
             throw new InvalidOperationException($"not enough footage: need at least two normal videos of {2 * settings.ClipFrames + 2} frames or more");
         var frames = FrameTensors(videos);
+        List<Tensor>? features = null;
         try
         {
             using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources);
             cancellationToken.ThrowIfCancellationRequested();
-            return Separation(model, videos, splits, features: null, anomalies, pooledCells);
+            features = Features(frames);
+            cancellationToken.ThrowIfCancellationRequested();
+            return Separation(model, splits, features, anomalies, pooledCells);
         }
         finally
         {
+            foreach (var f in features ?? []) f.Dispose();
             foreach (var f in frames) f.Dispose();
         }
     }
 
     /// <summary>
-    /// The score calibration fitted on the held-out tails, and how well it separates held-out normal
-    /// frames from the held-out pseudo-anomalies (cross-fitted, see <see cref="HeldOutSeparation"/>; NaN with
-    /// fewer than two held-out videos). Training passes its per-frame features so flow is not estimated again.
+    /// Fits the normal features on the training part of every video, then the score calibration on the
+    /// held-out tails, and judges how well it separates held-out normal frames from the held-out
+    /// pseudo-anomalies (cross-fitted, see <see cref="HeldOutSeparation"/>; NaN with fewer than two held-out videos).
     /// </summary>
-    private Recalibration Separation(StadNet model, IReadOnlyList<TrainingVideo> videos, IReadOnlyList<VideoSplit> splits,
-        IReadOnlyList<Tensor>? features, Tensor anomalies, int pooledCells)
+    private Recalibration Separation(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> features, Tensor anomalies, int pooledCells)
     {
         model.eval();
-        var evidence = HeldOutEvidence(model, videos, splits, features);
+        NormalFeatures.Fit(model, features, splits.Select(s => (s.TrainFrom, s.TrainTo)).ToList());
+        var evidence = HeldOutEvidence(model, splits, features);
         ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e) => ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells);
         var auc = evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, FrameScorer.ScoreClips(model, settings, anomalies), Fit) : double.NaN;
         return new Recalibration(Fit(evidence), evidence.Sum(e => e.Count), auc);
@@ -261,25 +261,20 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         return sum / batches;
     }
 
-    private List<FrameEvidence> HeldOutEvidence(StadNet model, IReadOnlyList<TrainingVideo> videos, IReadOnlyList<VideoSplit> splits,
-        IReadOnlyList<Tensor>? features)
+    private List<FrameEvidence> HeldOutEvidence(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> features) =>
+        splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1)
+            .Select(x => FrameScorer.ScoreFeatures(model, settings, features[x.v][x.s.HeldFrom..x.s.HeldTo])).ToList();
+
+    /// <summary>Per-frame network input of every video (flow from the previous frame; see <see cref="ClipBatch"/>).</summary>
+    private List<Tensor> Features(IReadOnlyList<Tensor> frames)
     {
-        var evidence = new List<FrameEvidence>();
-        for (var v = 0; v < videos.Count; v++)
+        var features = new List<Tensor>();
+        foreach (var f in frames)
         {
-            var s = splits[v];
-            if (s.HeldTo - s.HeldFrom < 1) continue;
-            if (features is not null)
-            {
-                evidence.Add(FrameScorer.ScoreFeatures(model, settings, features[v][s.HeldFrom..s.HeldTo]));
-                continue;
-            }
-            // One frame before the held-out tail gives its first frame motion, as a shard's context frame does.
-            var first = s.HeldFrom - 1;
-            var pixels = videos[v].Pixels.AsSpan(first * settings.BytesPerFrame, (s.HeldTo - first) * settings.BytesPerFrame);
-            evidence.Add(FrameScorer.ScoreRaw(model, settings, pixels, s.HeldTo - first, contextFrames: 1));
+            using var scope = NewDisposeScope();
+            features.Add(ClipBatch.Features(f.to_type(ScalarType.Float32).div_(255f), settings).MoveToOuterDisposeScope());
         }
-        return evidence;
+        return features;
     }
 
     private static void DisposeAll(Dictionary<string, Tensor>? tensors)

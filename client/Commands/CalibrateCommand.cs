@@ -22,7 +22,7 @@ public static class CalibrateCommand
             DefaultValueFactory = _ => ScoreCalibration.DefaultPooledCells,
         };
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out pseudo-anomalies the calibration is checked on.", DefaultValueFactory = _ => defaults.Seed };
-        var command = new Command("calibrate", "Refit a trained model's score calibration on normal footage, keeping its weights.") { folder, model, output, pooled, seed };
+        var command = new Command("calibrate", "Refit a trained model's normal features and score calibration on normal footage, keeping its learned weights.") { folder, model, output, pooled, seed };
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(() =>
             RunAsync(result.GetValue(folder)!, result.GetValue(model), result.GetValue(output)!, result.GetValue(pooled), result.GetValue(seed), cancellationToken)));
         return command;
@@ -45,15 +45,16 @@ public static class CalibrateCommand
             result = await ModelThread.Run(() =>
             {
                 using var network = source.CreateModel();
-                return trainer.Recalibrate(network, videos, pooledCells, cancellationToken);
+                var refit = trainer.Recalibrate(network, videos, pooledCells, cancellationToken);
+                var header = new CheckpointHeader { Name = source.Name, Settings = source.Settings, Calibration = refit.Calibration, Training = source.Training };
+                Checkpoint.Save(output, header, network); // the weights with their refitted normal features
+                return refit;
             }, "stadnet-calibrate");
         }
         catch (InvalidOperationException e)
         {
             throw new UsageException(e.Message);
         }
-        var header = new CheckpointHeader { Name = source.Name, Settings = source.Settings, Calibration = result.Calibration, Training = source.Training };
-        Checkpoint.Save(output, header, source.Weights);
         var saved = Checkpoint.Load(output);
         Console.WriteLine($"{result.HeldOutFrames} held-out frames; held-out AUC, normal against pseudo-anomalous frames (cross-fitted): {result.HeldOutAuc:F4}");
         Console.WriteLine($"threshold {result.Calibration.Threshold:F3}; wrote {output} (model {saved.Id})");

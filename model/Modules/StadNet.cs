@@ -10,7 +10,8 @@ namespace STADNet.Model.Modules;
 /// fused by channel-level cross-attention; a multi-scale 3D convolution and spatio-temporal
 /// attention; a VAE whose decoder rebuilds the clip's appearance and flow; and a fully connected
 /// sigmoid segment score. Footage unlike the normal training footage reconstructs badly, sits far
-/// from the prior, or scores high on the segment head: the three together are the anomaly evidence.
+/// from the prior, scores high on the segment head, or has encoder features unlike the normal
+/// features at that place of the view (<see cref="FeatureNormality"/>): together the anomaly evidence.
 /// Input [B, C + 2, T, H, W]: appearance channels then flow (see <see cref="ClipBatch"/>).
 /// </summary>
 public sealed class StadNet : Module<Tensor, Tensor>
@@ -25,6 +26,7 @@ public sealed class StadNet : Module<Tensor, Tensor>
     private readonly VariationalBottleneck bottleneck;
     private readonly ClipDecoder decoder;
     private readonly SegmentHead? segment;
+    private readonly FeatureNormality normality;
 
     public StadNet(string name, ModelSettings settings) : base(name)
     {
@@ -43,10 +45,14 @@ public sealed class StadNet : Module<Tensor, Tensor>
         bottleneck = new VariationalBottleneck("bottleneck", 4 * c, settings.LatentChannels, settings.Variational);
         decoder = new ClipDecoder("decoder", settings.LatentChannels, c, settings.ReconstructedChannels);
         if (settings.SegmentHead) segment = new SegmentHead("segment", 4 * c);
+        normality = new FeatureNormality("normality", settings.EncodingPositions, settings.EncodingChannels);
         RegisterComponents();
     }
 
     public ModelSettings Settings => settings;
+
+    /// <summary>The per-place Gaussians of normal encoder features (see <see cref="NormalFeatures"/> for the fit).</summary>
+    public FeatureNormality Normality => normality;
 
     /// <summary>Reconstruction only; see <see cref="Run"/> for everything.</summary>
     public override Tensor forward(Tensor clips)
@@ -71,6 +77,7 @@ public sealed class StadNet : Module<Tensor, Tensor>
         var logit = segment?.forward(features);
         return new StadNetOutput(
             reconstruction.MoveToOuterDisposeScope(),
+            features.MoveToOuterDisposeScope(),
             mean.MoveToOuterDisposeScope(),
             logVariance?.MoveToOuterDisposeScope(),
             logit?.MoveToOuterDisposeScope());

@@ -20,6 +20,7 @@ public sealed class CheckpointTests
             Assert.All(c.Std, s => Assert.True(s > 0 && double.IsFinite(s)));
         });
         Assert.True(double.IsFinite(calibration.Threshold));
+        Assert.True(calibration.Novelty.Std > 0 && double.IsFinite(calibration.Novelty.Mean));
         Assert.NotNull(checkpoint.Header.Training);
         Assert.Contains("ucsd-ped2", checkpoint.Header.Training!.Data);
     }
@@ -46,24 +47,50 @@ public sealed class CheckpointTests
         Assert.Contains("version 99", error.Message);
     }
 
-    [Fact]
-    public void A_version_2_checkpoint_is_refused_for_scoring_with_the_way_to_recalibrate_it_but_its_weights_still_read()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task An_older_checkpoint_is_refused_for_scoring_with_the_way_to_recalibrate_it_but_its_weights_still_read(int version)
     {
         using var temp = new TempFolder();
         var path = temp.Combine("old.ckpt");
-        File.WriteAllBytes(path, CheckpointBytes.WithVersion(File.ReadAllBytes(ShippedModel.Path), 2));
+        File.WriteAllBytes(path, CheckpointBytes.WithVersion(File.ReadAllBytes(ShippedModel.Path), version));
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
-        Assert.Contains("version 2", error.Message);
+        Assert.Contains($"version {version}", error.Message);
         Assert.Contains("stadnet calibrate", error.Message);
 
         var weights = Checkpoint.LoadWeights(path);
         var current = Checkpoint.Load(ShippedModel.Path);
-        Assert.Equal(2, weights.Version);
+        Assert.Equal(version, weights.Version);
         Assert.Equal(current.Weights, weights.Weights);
         Assert.Equal(current.Header.Settings, weights.Settings);
         Assert.Equal(current.Header.Training, weights.Training);
+        // Its network builds for recalibration (a real file older than version 4 has no normal features to read).
+        var parameters = await ModelThread.Run(() =>
+        {
+            using var model = weights.CreateModel();
+            return model.parameters().Count();
+        });
+        Assert.True(parameters > 20);
         File.WriteAllBytes(path, CheckpointBytes.WithVersion(File.ReadAllBytes(ShippedModel.Path), 1));
-        Assert.Contains("versions 2 to 3", Assert.Throws<CheckpointException>(() => Checkpoint.LoadWeights(path)).Message);
+        Assert.Contains($"versions 2 to {Checkpoint.FormatVersion}", Assert.Throws<CheckpointException>(() => Checkpoint.LoadWeights(path)).Message);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_whose_normal_features_were_never_fitted_is_refused_with_the_way_to_fit_them()
+    {
+        using var temp = new TempFolder();
+        var shipped = Checkpoint.Load(ShippedModel.Path);
+        var path = temp.Combine("unfitted.ckpt");
+        await ModelThread.Run(() =>
+        {
+            using var untrained = new STADNet.Model.Modules.StadNet("stadnet", shipped.Header.Settings);
+            Checkpoint.Save(path, shipped.Header, untrained);
+            return 0;
+        });
+        var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
+        Assert.Contains("no normal features", error.Message);
+        Assert.Contains("stadnet calibrate", error.Message);
     }
 
     [Fact]
@@ -99,7 +126,8 @@ public sealed class CheckpointTests
         });
 
         foreach (var (a, b) in new[] { (before.Appearance, after.Appearance), (before.Motion, after.Motion),
-                     (before.Divergence, after.Divergence), (before.Segment, after.Segment), (before.Patches, after.Patches) })
+                     (before.Divergence, after.Divergence), (before.Segment, after.Segment), (before.Patches, after.Patches),
+                     (before.Novelty, after.Novelty) })
             Assert.Equal(a, b);
         var calibration = original.Header.Calibration;
         Assert.Equal(calibration.Calibrate(calibration.Combine(before)), calibration.Calibrate(calibration.Combine(after)));

@@ -47,6 +47,31 @@ public sealed class ModuleTests
         (new SegmentHead("h", 16), [R(3, 16, 2, 4, 4)], [3]));
 
     [Fact]
+    public async Task Feature_normality_measures_distance_from_the_normal_features_of_each_place_separately()
+    {
+        var (normal, swapped, shape) = await ModelThread.Run(() =>
+        {
+            using var scope = NewDisposeScope();
+            using var module = new FeatureNormality("n", positions: 2, channels: 4);
+            // Normal footage: place 0 always encodes near (1, 0, 0, 0), place 1 near (0, 1, 0, 0).
+            const int n = 2000;
+            var centres = tensor(new float[] { 1, 0, 0, 0, 0, 1, 0, 0 }).reshape(2, 4);
+            var x = (centres.unsqueeze(0) + 0.1f * randn([n, 2, 4])).to_type(ScalarType.Float64); // [N, places, D]
+            module.Fit(x.sum(dim: 0), matmul(x.permute(1, 2, 0), x.permute(1, 0, 2)), n);
+            // Features [B = 1, D, T = 1, h = 1, w = 2] with these vectors at places 0 and 1.
+            Tensor Features(float[] place0, float[] place1) => stack([tensor(place0), tensor(place1)]).t().reshape(1, 4, 1, 1, 2);
+            var usual = module.forward(Features([1, 0, 0, 0], [0, 1, 0, 0]));
+            var moved = module.forward(Features([0, 1, 0, 0], [0, 1, 0, 0]));
+            return (usual.data<float>().ToArray(), moved.data<float>().ToArray(), usual.shape);
+        });
+        Assert.Equal([1, 1, 2], shape);
+        Assert.All(normal, d => Assert.InRange(d, 0, 0.5));
+        // Place 1's normal look at place 0 is far from what place 0 shows: about sqrt(2) / 0.1 standard deviations.
+        Assert.InRange(swapped[0], 10, 20);
+        Assert.InRange(swapped[1], 0, 0.5);
+    }
+
+    [Fact]
     public async Task The_whole_network_reconstructs_its_input_and_scores_every_clip()
     {
         var (reconstruction, segment, divergence, withoutGradient) = await ModelThread.Run(() =>

@@ -28,7 +28,8 @@ public sealed class ScoringTests
         var settings = new ModelSettings();
         float[] Cells(float[] values, float scale) => values.SelectMany(r => Enumerable.Repeat(r * scale, settings.HeatmapCells)).ToArray();
         FrameEvidence Evidence(params float[] reconstruction) => new(Cells(reconstruction, 1), Cells(reconstruction, 2),
-            reconstruction.Select(r => r * 3).ToArray(), reconstruction.Select(r => MathF.Log(r)).ToArray(), Cells(reconstruction, 0.5f));
+            reconstruction.Select(r => r * 3).ToArray(), reconstruction.Select(r => MathF.Log(r)).ToArray(), Cells(reconstruction, 0.5f),
+            reconstruction.Select(r => 20 * r).ToArray());
         var normal = Enumerable.Range(0, 400).Select(i => (float)(0.01 * (1 + 0.2 * Math.Sin(i * 0.37)))).ToArray();
         var calibration = ScoreCalibration.Fit([Evidence(normal)], settings, smoothingWindow: 1, quantile: 0.995);
         var scores = calibration.Calibrate(calibration.Combine(Evidence(normal)));
@@ -51,14 +52,35 @@ public sealed class ScoringTests
         // Held-out footage: the busy cell (a near walker's place) always shows large errors, the rest small ones.
         float Error(int frame, int cell) => (float)((cell == busy ? 0.1 : 0.001) * (1 + 0.3 * Math.Sin(frame * 0.7 + cell * 1.3)));
         float[] Grid(int frames, Func<int, int, float> error) => Enumerable.Range(0, frames * cells).Select(i => error(i / cells, i % cells)).ToArray();
-        FrameEvidence Evidence(float[] grid) => new(grid, grid, new float[grid.Length / cells], new float[grid.Length / cells], grid);
+        FrameEvidence Evidence(float[] grid) => new(grid, grid, new float[grid.Length / cells], new float[grid.Length / cells], grid, new float[grid.Length / cells]);
         var calibration = ScoreCalibration.Fit([Evidence(Grid(300, Error))], settings, smoothingWindow: 1, quantile: 0.995, pooledCells);
 
         var usual = Evidence(Grid(1, (_, c) => c == busy ? 0.13f : 0.001f));
         var unusual = Evidence(Grid(1, (_, c) => c == quiet ? 0.13f : c == busy ? 0.1f : 0.001f));
-        Assert.True(calibration.Combine(unusual)[0] > calibration.Combine(usual)[0] + 1,
+        // Reconstruction evidence weighs ReconstructionWeight: one standard deviation of it is worth that much.
+        Assert.True(calibration.Combine(unusual)[0] > calibration.Combine(usual)[0] + ScoreCalibration.ReconstructionWeight,
             $"unusual {calibration.Combine(unusual)[0]:F2}, usual {calibration.Combine(usual)[0]:F2}");
         Assert.True(calibration.Heatmap(unusual)[quiet] > calibration.Heatmap(usual)[busy], "the heatmap too judges a cell by its own normal");
+    }
+
+    [Fact]
+    public void Novel_features_raise_a_frame_the_decoder_rebuilds_well_above_the_threshold()
+    {
+        var settings = new ModelSettings();
+        var cells = settings.HeatmapCells;
+        FrameEvidence Evidence(int frames, Func<int, float> novelty) => new(
+            Enumerable.Range(0, frames * cells).Select(i => (float)(0.01 * (1 + 0.3 * Math.Sin(i * 0.37)))).ToArray(),
+            Enumerable.Range(0, frames * cells).Select(i => (float)(0.02 * (1 + 0.3 * Math.Cos(i * 0.21)))).ToArray(),
+            Enumerable.Range(0, frames).Select(i => (float)(1 + 0.2 * Math.Sin(i))).ToArray(),
+            Enumerable.Range(0, frames).Select(i => (float)(-3 + 0.5 * Math.Cos(i))).ToArray(),
+            Enumerable.Range(0, frames * cells).Select(i => 0.01f).ToArray(),
+            Enumerable.Range(0, frames).Select(novelty).ToArray());
+        var calibration = ScoreCalibration.Fit([Evidence(300, i => (float)(9 + Math.Sin(i * 0.9)))], settings, smoothingWindow: 1, quantile: 0.995);
+
+        // The same reconstruction, KL and segment evidence as normal footage; only the features are new.
+        var scores = calibration.Calibrate(calibration.Combine(Evidence(3, i => i == 2 ? 20f : 9f)));
+        Assert.True(scores[0] < calibration.Threshold && scores[1] < calibration.Threshold);
+        Assert.True(scores[2] > calibration.Threshold + 3, $"novel frame {scores[2]:F2}, threshold {calibration.Threshold:F2}");
     }
 
     [Fact]
@@ -68,7 +90,7 @@ public sealed class ScoringTests
         var cells = settings.HeatmapCells;
         // Cell 0 is constant in held-out footage; the others vary by about 30%.
         var grid = Enumerable.Range(0, 300 * cells).Select(i => i % cells == 0 ? 0.01f : (float)(0.01 * (1 + 0.3 * Math.Sin(i * 0.37)))).ToArray();
-        var calibration = ScoreCalibration.Fit([new FrameEvidence(grid, grid, new float[300], new float[300], grid)], settings, 1, 0.995);
+        var calibration = ScoreCalibration.Fit([new FrameEvidence(grid, grid, new float[300], new float[300], grid, new float[300])], settings, 1, 0.995);
         var z = calibration.AppearanceCells.Z(0, Math.Log(0.02));
         Assert.InRange(z, 1, 10); // twice its usual error: notable, not millions of standard deviations
     }
