@@ -46,7 +46,18 @@ public sealed class Checkpoint
         TorchRuntime.EnsureInitialised();
         var model = new StadNet("stadnet", settings);
         using (var reader = new BinaryReader(new MemoryStream(weights)))
-            model.load(reader, strict: withNormalFeatures);
+        {
+            if (withNormalFeatures)
+                model.load(reader, strict: true);
+            else
+            {
+                // Not strict only about the normal features: every learned weight must still be there.
+                var loaded = new Dictionary<string, bool>();
+                model.load(reader, strict: false, loadedParameters: loaded);
+                var missing = model.state_dict().Keys.Where(k => !k.StartsWith("normality.", StringComparison.Ordinal) && !loaded.GetValueOrDefault(k)).ToList();
+                if (missing.Count > 0) throw new InvalidDataException($"weights missing: {string.Join(", ", missing.Take(5))}");
+            }
+        }
         if (device is not null) model.to(device);
         model.eval();
         return model;
@@ -60,7 +71,7 @@ public sealed class Checkpoint
         Save(path, header, weights.ToArray());
     }
 
-    /// <summary>Writes a checkpoint of state-dict bytes as they are (recalibration keeps them byte for byte).</summary>
+    /// <summary>Writes a checkpoint of state-dict bytes as they are.</summary>
     public static void Save(string path, CheckpointHeader header, byte[] weights)
     {
         var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header, Json);

@@ -40,7 +40,7 @@ public static class NormalFeatures
                     using var scope = NewDisposeScope();
                     var clips = ClipBatch.Clips(features[v], starts.Skip(b).Take(FrameScorer.ClipsPerPass).ToList(), settings.ClipFrames);
                     using var output = model.Run(clips);
-                    var x = output.Encoding.permute(3, 4, 0, 2, 1).reshape(places, -1, channels).to_type(ScalarType.Float64);
+                    var x = FeatureNormality.ByPlace(output.Encoding).to_type(ScalarType.Float64);
                     sum.add_(x.sum(1));
                     outer.add_(matmul(x.transpose(1, 2), x));
                     count += x.shape[1];

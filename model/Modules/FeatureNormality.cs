@@ -39,12 +39,15 @@ public sealed class FeatureNormality : Module<Tensor, Tensor>
     public override Tensor forward(Tensor features)
     {
         using var scope = NewDisposeScope();
-        long b = features.shape[0], d = features.shape[1], t = features.shape[2];
-        var x = features.permute(3, 4, 0, 2, 1).reshape(-1, b * t, d); // [P, B*T, D]
-        var centred = x - mean.unsqueeze(1);
+        long b = features.shape[0], t = features.shape[2];
+        var centred = ByPlace(features) - mean.unsqueeze(1);
         var squared = (matmul(centred, precision) * centred).sum(2).clamp_min(0); // [P, B*T]
         return squared.sqrt().t().reshape(b, t, -1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Encoder features [B, D, T, h, w] as vectors per place [h * w, B * T, D], place y * w + x, row b * T + t.</summary>
+    public static Tensor ByPlace(Tensor features) =>
+        features.permute(3, 4, 0, 2, 1).reshape(features.shape[3] * features.shape[4], features.shape[0] * features.shape[2], features.shape[1]);
 
     /// <summary>Sets the Gaussians from per-position sums of features [P, D] and of their outer products [P, D, D] over <paramref name="count"/> vectors.</summary>
     public void Fit(Tensor sum, Tensor outer, long count)

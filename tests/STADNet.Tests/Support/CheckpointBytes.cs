@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Text;
+using STADNet.Model;
 
 namespace STADNet.Tests.Support;
 
@@ -11,5 +13,26 @@ public static class CheckpointBytes
         BitConverter.GetBytes(version).CopyTo(bytes, 8);
         SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes, bytes.Length - 32);
         return bytes;
+    }
+
+    /// <summary>
+    /// A file of an older format as those really are: the shipped checkpoint's header and learned
+    /// weights without the normal features (format 4 added them).
+    /// </summary>
+    public static async Task<byte[]> WithoutNormalFeatures(string checkpoint, int version)
+    {
+        var shipped = Checkpoint.Load(checkpoint);
+        using var temp = new TempFolder();
+        var path = temp.Combine("old.ckpt");
+        await ModelThread.Run(() =>
+        {
+            using var model = shipped.CreateModel();
+            using var weights = new MemoryStream();
+            using (var writer = new BinaryWriter(weights, Encoding.UTF8, leaveOpen: true))
+                model.save(writer, skip: ["normality.mean", "normality.precision", "normality.samples"]);
+            Checkpoint.Save(path, shipped.Header, weights.ToArray());
+            return 0;
+        });
+        return WithVersion(File.ReadAllBytes(path), version);
     }
 }
