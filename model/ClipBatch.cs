@@ -70,6 +70,14 @@ public static class ClipBatch
         return starts;
     }
 
+    /// <summary>Stacks clips [B, C + 2, T, H, W] of several videos' per-frame features, each clip a (video, first frame) pair.</summary>
+    public static Tensor Gather(IReadOnlyList<Tensor> features, IEnumerable<(int Video, int Start)> clips, int clipFrames)
+    {
+        using var scope = NewDisposeScope();
+        var parts = clips.Select(c => features[c.Video][c.Start..(c.Start + clipFrames)]).ToArray();
+        return stack(parts, 0).permute(0, 2, 1, 3, 4).contiguous().MoveToOuterDisposeScope();
+    }
+
     /// <summary>Stacks clips [B, C + 2, T, H, W] from per-frame features, repeating the last frame when fewer than T exist.</summary>
     public static Tensor Clips(Tensor features, IReadOnlyList<int> starts, int clipFrames)
     {

@@ -18,10 +18,10 @@ public static class NormalFeatures
     public const int PooledPlaces = 8;
 
     /// <summary>
-    /// Refits the Gaussians on frames [From, To) of each video's per-frame features [N, C + 2, H, W]
-    /// (clips back to back); returns how many feature vectors each place's fit rests on.
+    /// Refits the Gaussians on the given clips (video, first frame) of the videos' per-frame features
+    /// [N, C + 2, H, W]; returns how many feature vectors each place's fit rests on.
     /// </summary>
-    public static long Fit(StadNet model, IReadOnlyList<Tensor> features, IReadOnlyList<(int From, int To)> ranges)
+    public static long Fit(StadNet model, IReadOnlyList<Tensor> features, IReadOnlyList<(int Video, int Start)> clips)
     {
         var settings = model.Settings;
         long places = settings.EncodingPositions, channels = settings.EncodingChannels;
@@ -31,20 +31,14 @@ public static class NormalFeatures
         long count = 0;
         model.eval();
         using (no_grad())
-            for (var v = 0; v < features.Count; v++)
+            foreach (var batch in clips.Chunk(FrameScorer.ClipsPerPass))
             {
-                var starts = new List<int>();
-                for (var s = ranges[v].From; s + settings.ClipFrames <= ranges[v].To; s += settings.ClipFrames) starts.Add(s);
-                for (var b = 0; b < starts.Count; b += FrameScorer.ClipsPerPass)
-                {
-                    using var scope = NewDisposeScope();
-                    var clips = ClipBatch.Clips(features[v], starts.Skip(b).Take(FrameScorer.ClipsPerPass).ToList(), settings.ClipFrames);
-                    using var output = model.Run(clips);
-                    var x = FeatureNormality.ByPlace(output.Encoding).to_type(ScalarType.Float64);
-                    sum.add_(x.sum(1));
-                    outer.add_(matmul(x.transpose(1, 2), x));
-                    count += x.shape[1];
-                }
+                using var scope = NewDisposeScope();
+                using var output = model.Run(ClipBatch.Gather(features, batch, settings.ClipFrames));
+                var x = FeatureNormality.ByPlace(output.Encoding).to_type(ScalarType.Float64);
+                sum.add_(x.sum(1));
+                outer.add_(matmul(x.transpose(1, 2), x));
+                count += x.shape[1];
             }
         model.Normality.Fit(sum, outer, count);
         return count;

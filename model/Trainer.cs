@@ -157,7 +157,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     private Recalibration Separation(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> features, Tensor anomalies, int pooledCells)
     {
         model.eval();
-        NormalFeatures.Fit(model, features, splits.Select(s => (s.TrainFrom, s.TrainTo)).ToList());
+        NormalFeatures.Fit(model, features, splits.SelectMany((s, v) => ClipStartsIn(s.TrainFrom, s.TrainTo, settings.ClipFrames).Select(c => (v, c))).ToList());
         var evidence = HeldOutEvidence(model, splits, features);
         ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e) => ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells);
         var auc = evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, FrameScorer.ScoreClips(model, settings, anomalies), Fit) : double.NaN;
@@ -191,12 +191,8 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         for (var s = from; s + settings.ClipFrames <= to; s += stride) yield return s;
     }
 
-    private Tensor Batch(IReadOnlyList<Tensor> features, IEnumerable<(int Video, int Start)> clips)
-    {
-        using var scope = NewDisposeScope();
-        var parts = clips.Select(c => features[c.Video][c.Start..(c.Start + settings.ClipFrames)]).ToArray();
-        return stack(parts, 0).permute(0, 2, 1, 3, 4).contiguous().MoveToOuterDisposeScope();
-    }
+    private Tensor Batch(IReadOnlyList<Tensor> features, IEnumerable<(int Video, int Start)> clips) =>
+        ClipBatch.Gather(features, clips, settings.ClipFrames);
 
     /// <summary>Half labelled anomalies when the user gave some, otherwise all pseudo-anomalies.</summary>
     private Tensor Anomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> sources, IReadOnlyList<Tensor> features,
