@@ -52,7 +52,7 @@ public sealed class FeatureNormality : Module<Tensor, Tensor>
     /// <summary>Sets the Gaussians from per-position sums of features [P, D] and of their outer products [P, D, D] over <paramref name="count"/> vectors.</summary>
     public void Fit(Tensor sum, Tensor outer, long count)
     {
-        if (count < 2) throw new InvalidOperationException("fitting normal features needs at least two clips of normal footage");
+        if (count < 2) throw new InvalidOperationException($"fitting normal features needs at least two feature vectors per place (one clip of normal footage gives ClipFrames / 2); got {count}");
         using var scope = NewDisposeScope();
         using var grad = no_grad();
         var m = sum / count;
