@@ -13,23 +13,28 @@ namespace STADNet.Model;
 public sealed class Checkpoint
 {
     /// <summary>
+    /// 5: room for the memory of normal moving windows in the weights (object novelty, see
+    /// <see cref="ObjectNovelty"/>); a version 4 file scores as one whose memory is empty.
     /// 4: the Gaussians of normal encoder features in the weights, and their novelty in the score.
     /// 3 (per-cell calibration of patch errors, no feature novelty) and 2 (one calibration for the
     /// whole frame) are refused for scoring: their weights are still good, and <c>stadnet calibrate</c>
     /// refits the normal features and calibration in about a minute, which beats keeping a second,
     /// weaker score formula alive.
     /// </summary>
-    public const int FormatVersion = 4;
+    public const int FormatVersion = 5;
+    /// <summary>The oldest version that is scored as it is.</summary>
+    public const int OldestScoringVersion = 4;
     /// <summary>The oldest version whose weights <see cref="LoadWeights"/> still reads.</summary>
     public const int OldestWeightsVersion = 2;
     private static readonly byte[] Magic = "STADNETC"u8.ToArray();
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
-    private Checkpoint(CheckpointHeader header, byte[] weights, string id)
+    private Checkpoint(CheckpointHeader header, byte[] weights, string id, int version)
     {
         Header = header;
         Weights = weights;
         Id = id;
+        Version = version;
     }
 
     public CheckpointHeader Header { get; }
@@ -37,24 +42,30 @@ public sealed class Checkpoint
     public byte[] Weights { get; }
     /// <summary>First 12 hex digits of the file's checksum: two files with the same id hold the same model.</summary>
     public string Id { get; }
+    /// <summary>The file's format version.</summary>
+    public int Version { get; }
 
-    public StadNet CreateModel(TorchSharp.torch.Device? device = null) => Build(Header.Settings, Weights, device);
+    public StadNet CreateModel(TorchSharp.torch.Device? device = null) => Build(Header.Settings, Weights, device, Version);
 
-    /// <param name="withNormalFeatures">False for the weights of a file older than version 4, which has none (they stay unfitted).</param>
-    internal static StadNet Build(ModelSettings settings, byte[] weights, TorchSharp.torch.Device? device, bool withNormalFeatures = true)
+    /// <param name="version">
+    /// The file's format version: weights older than 5 have no normal object memory, older than 4 no normal features
+    /// either; those stay unfitted.
+    /// </param>
+    internal static StadNet Build(ModelSettings settings, byte[] weights, TorchSharp.torch.Device? device, int version)
     {
         TorchRuntime.EnsureInitialised();
         var model = new StadNet("stadnet", settings);
         using (var reader = new BinaryReader(new MemoryStream(weights)))
         {
-            if (withNormalFeatures)
+            if (version >= FormatVersion)
                 model.load(reader, strict: true);
             else
             {
-                // Not strict only about the normal features: every learned weight must still be there.
+                // Not strict only about what the file's version lacks: every learned weight must still be there.
+                string[] absent = version >= 4 ? ["objects."] : ["objects.", "normality."];
                 var loaded = new Dictionary<string, bool>();
                 model.load(reader, strict: false, loadedParameters: loaded);
-                var missing = model.state_dict().Keys.Where(k => !k.StartsWith("normality.", StringComparison.Ordinal) && !loaded.GetValueOrDefault(k)).ToList();
+                var missing = model.state_dict().Keys.Where(k => !absent.Any(a => k.StartsWith(a, StringComparison.Ordinal)) && !loaded.GetValueOrDefault(k)).ToList();
                 if (missing.Count > 0) throw new InvalidDataException($"weights missing: {string.Join(", ", missing.Take(5))}");
             }
         }
@@ -98,19 +109,19 @@ public sealed class Checkpoint
 
     public static Checkpoint Parse(byte[] bytes, string name)
     {
-        var version = Version(bytes, name);
-        if (version is >= OldestWeightsVersion and < FormatVersion)
-            throw new CheckpointException($"{name} has checkpoint format version {version}, whose score calibration this build no longer uses; "
+        var version = FileVersion(bytes, name);
+        if (version is >= OldestWeightsVersion and < OldestScoringVersion)
+            throw new CheckpointException($"{name} has checkpoint format version {version}, whose score formula this build no longer uses; "
                 + $"recalibrate it on normal footage: stadnet calibrate <folder> --model {name} --out <new.ckpt>");
-        if (version != FormatVersion)
-            throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads version {FormatVersion}");
+        if (version is < OldestScoringVersion or > FormatVersion)
+            throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads versions {OldestScoringVersion} to {FormatVersion}");
         var (headerBytes, weights, id) = Body(bytes, name);
         return Usable(name, () =>
         {
             var header = JsonSerializer.Deserialize<CheckpointHeader>(headerBytes, Json)
                          ?? throw new CheckpointException($"{name} has an empty header");
             header.Settings.Validate();
-            var checkpoint = new Checkpoint(header, weights, id);
+            var checkpoint = new Checkpoint(header, weights, id, version);
             using var probe = checkpoint.CreateModel(); // refuse weights that do not fit the stated architecture now, not mid-scan
             if (probe.Normality.Samples < 2) throw new CheckpointException($"{name} has no normal features fitted; refit them: stadnet calibrate <folder> --model {name} --out <new.ckpt>");
             return checkpoint;
@@ -121,7 +132,7 @@ public sealed class Checkpoint
     public static CheckpointWeights LoadWeights(string path)
     {
         var bytes = Read(path);
-        var version = Version(bytes, path);
+        var version = FileVersion(bytes, path);
         if (version < OldestWeightsVersion || version > FormatVersion)
             throw new CheckpointException($"{path} has checkpoint format version {version}; this build reads versions {OldestWeightsVersion} to {FormatVersion}");
         var (headerBytes, weights, _) = Body(bytes, path);
@@ -148,7 +159,7 @@ public sealed class Checkpoint
         }
     }
 
-    private static int Version(byte[] bytes, string name)
+    private static int FileVersion(byte[] bytes, string name)
     {
         if (bytes.Length < Magic.Length + 8 + 32 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new CheckpointException($"{name} is not a STADNet checkpoint");

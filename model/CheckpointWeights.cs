@@ -19,5 +19,5 @@ public sealed record CheckpointWeights
     [JsonIgnore]
     public int Version { get; init; }
 
-    public StadNet CreateModel(TorchSharp.torch.Device? device = null) => Checkpoint.Build(Settings, Weights, device, withNormalFeatures: Version >= Checkpoint.FormatVersion);
+    public StadNet CreateModel(TorchSharp.torch.Device? device = null) => Checkpoint.Build(Settings, Weights, device, Version);
 }

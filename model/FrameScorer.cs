@@ -1,4 +1,5 @@
 using STADNet.Model.Modules;
+using STADNet.Model.Pretrained;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,15 +13,21 @@ public static class FrameScorer
 
     /// <summary>
     /// Evidence for frames <paramref name="contextFrames"/>..<paramref name="frameCount"/> of the buffer;
-    /// earlier frames only give the first scored frame its motion.
+    /// earlier frames only give the first scored frame its motion. With a <paramref name="backbone"/> and a fitted
+    /// normal object memory, the evidence includes the object novelty of the sampled frames.
     /// </summary>
     public static FrameEvidence ScoreRaw(StadNet model, ModelSettings settings, ReadOnlySpan<byte> pixels,
-        int frameCount, int contextFrames, Device? device = null)
+        int frameCount, int contextFrames, Device? device = null, ImageNetBackbone? backbone = null)
     {
         if (contextFrames < 0 || contextFrames >= frameCount) throw new ArgumentException("no frames left to score after the context", nameof(contextFrames));
         using (inference_mode())
         using (var scope = NewDisposeScope())
-            return ScoreFeatures(model, settings, ClipBatch.Features(pixels, frameCount, settings, device)[contextFrames..]);
+        {
+            var frames = ClipBatch.Frames(pixels, frameCount, settings, device);
+            var evidence = ScoreFeatures(model, settings, ClipBatch.Features(frames, settings)[contextFrames..]);
+            if (backbone is null || model.Objects.Count == 0) return evidence;
+            return evidence with { Objects = ObjectNovelty.Score(backbone, model.Objects, frames, contextFrames, frameCount) };
+        }
     }
 
     /// <summary>Evidence for every frame of per-frame features [N, C + 2, H, W] (see <see cref="ClipBatch.Features(Tensor, ModelSettings)"/>).</summary>

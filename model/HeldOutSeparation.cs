@@ -8,7 +8,8 @@ namespace STADNet.Model;
 /// </summary>
 public static class HeldOutSeparation
 {
-    public static double CrossFittedAuc(IReadOnlyList<FrameEvidence> normal, FrameEvidence anomalous, Func<IReadOnlyList<FrameEvidence>, ScoreCalibration> fit)
+    /// <param name="anomalous">One record per pseudo-anomalous clip, so no part of the formula reaches from one clip into the next.</param>
+    public static double CrossFittedAuc(IReadOnlyList<FrameEvidence> normal, IReadOnlyList<FrameEvidence> anomalous, Func<IReadOnlyList<FrameEvidence>, ScoreCalibration> fit)
     {
         if (normal.Count < 2) throw new InvalidOperationException("a cross-fitted check needs held-out footage of at least two videos");
         var aucs = new List<double>();
@@ -16,7 +17,7 @@ public static class HeldOutSeparation
         {
             var calibration = fit(normal.Where((_, i) => i % 2 != fold).ToList());
             var judged = normal.Where((_, i) => i % 2 == fold).SelectMany(calibration.Combine).ToArray();
-            aucs.Add(Auc(judged, calibration.Combine(anomalous)));
+            aucs.Add(Auc(judged, anomalous.SelectMany(calibration.Combine).ToArray()));
         }
         return aucs.Average();
     }

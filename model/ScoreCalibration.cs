@@ -8,6 +8,7 @@ namespace STADNet.Model;
 ///   A(t)     = mean of the PooledCells highest z_c(log a(t, c)) over the cells c
 ///   M(t)     = the same of z_c(log m(t, c))
 ///   raw(t)   = z_F(F(t))                                                   feature novelty
+///            + v · z_O(O(t))                                               object novelty
 ///            + w · [ max(0, z_A(A(t))) + max(0, z_M(M(t)))                reconstruction error
 ///                  + max(0, z_K(log(K(t) + 1e-6)))                         KL divergence
 ///                  + max(0, z_S(logit S(t))) ]                             segment probability
@@ -19,6 +20,15 @@ namespace STADNet.Model;
 /// rebuild walkers also rebuilds a slow cyclist or a skateboarder well, while the features it
 /// encodes them with are ones normal footage never showed there. It counts both ways: a frame more
 /// normal than usual scores lower. w is <see cref="ReconstructionWeight"/>.
+/// O(t) is the mean object novelty (<see cref="ObjectNovelty"/>) of the sampled frames within
+/// <see cref="ObjectNovelty.Span"/> frames centred on t, in the same shard: how unlike anything
+/// moving in normal footage the most changing windows of the view look to a pretrained ImageNet
+/// backbone. It sees what the network trained on one camera's walkers cannot: that a slow, light
+/// blob is a bicycle. A frame with no sampled moving window in its span adds nothing (z 0).
+/// v is <see cref="ObjectWeight"/>, 0 unless <c>stadnet calibrate --object-weight</c> asks for more: on
+/// Ped2 the term lowers held-out separation, since every pseudo-anomaly is made of the footage's own
+/// content (nothing in it looks new to an ImageNet backbone), so the held-out check cannot judge it.
+/// Without a normal object memory the term drops out.
 /// z_c is a cell's own z-score (<see cref="CellCalibration"/>): the camera is fixed, so a patch
 /// error is judged against what that place shows in normal footage, not against the whole frame
 /// (under perspective a near walker's error dwarfs a far cyclist's). Appearance and motion are
@@ -48,7 +58,9 @@ public sealed record ScoreCalibration(
     double Mean,
     double Std,
     double Threshold,
-    int SmoothingWindow)
+    int SmoothingWindow,
+    ComponentCalibration? Objects = null,
+    double ObjectWeight = 0)
 {
     /// <summary>Calibrated heat below this is stored as 0 in a report's heatmap bytes.</summary>
     public const float HeatMin = -4f;
@@ -69,17 +81,20 @@ public sealed record ScoreCalibration(
     /// </summary>
     public const double ReconstructionWeight = 0.1;
 
+
     /// <summary>The un-smoothed sum of component z-scores, per frame.</summary>
     public float[] Combine(FrameEvidence evidence)
     {
         var raw = new float[evidence.Count];
+        var objects = Objects is not null && evidence.Objects is not null ? Spread(evidence.Objects, ObjectNovelty.Span) : null;
         for (var i = 0; i < raw.Length; i++)
         {
             var sum = Math.Max(0, Appearance.Z(AppearanceCells.TopMean(evidence.Appearance.AsSpan(i * AppearanceCells.Cells, AppearanceCells.Cells), PooledCells)));
             if (Motion is not null && MotionCells is not null) sum += Math.Max(0, Motion.Z(MotionCells.TopMean(evidence.Motion.AsSpan(i * MotionCells.Cells, MotionCells.Cells), PooledCells)));
             if (Divergence is not null) sum += Math.Max(0, Divergence.Z(Math.Log(evidence.Divergence[i] + 1e-6)));
             if (Segment is not null) sum += Math.Max(0, Segment.Z(evidence.Segment[i], minStd: 1));
-            raw[i] = (float)(Novelty.Z(evidence.Novelty[i]) + ReconstructionWeight * sum);
+            var objectTerm = objects is null || float.IsNaN(objects[i]) ? 0 : ObjectWeight * Objects!.Z(objects[i]);
+            raw[i] = (float)(Novelty.Z(evidence.Novelty[i]) + objectTerm + ReconstructionWeight * sum);
         }
         return raw;
     }
@@ -132,9 +147,32 @@ public sealed record ScoreCalibration(
         return result;
     }
 
+    /// <summary>
+    /// Mean of the values (NaN: none) within the centred window of <paramref name="span"/> frames around each
+    /// frame; NaN where the window holds none. Sparse samples become a value for every frame.
+    /// </summary>
+    public static float[] Spread(IReadOnlyList<float> sparse, int span)
+    {
+        var half = Math.Max(0, span / 2);
+        var result = new float[sparse.Count];
+        for (var i = 0; i < sparse.Count; i++)
+        {
+            double sum = 0;
+            var count = 0;
+            for (var j = Math.Max(0, i - half); j <= Math.Min(sparse.Count - 1, i + half); j++)
+            {
+                if (float.IsNaN(sparse[j])) continue;
+                sum += sparse[j];
+                count++;
+            }
+            result[i] = count == 0 ? float.NaN : (float)(sum / count);
+        }
+        return result;
+    }
+
     /// <summary>Fits the formula on held-out normal footage, one evidence record per video.</summary>
     public static ScoreCalibration Fit(IReadOnlyList<FrameEvidence> heldOut, ModelSettings settings, int smoothingWindow, double quantile,
-        int pooledCells = DefaultPooledCells)
+        int pooledCells = DefaultPooledCells, double objectWeight = 0)
     {
         if (pooledCells < 1 || pooledCells > settings.HeatmapCells) throw new ArgumentOutOfRangeException(nameof(pooledCells), $"pooled cells must be 1 to {settings.HeatmapCells}");
         var cells = settings.HeatmapCells;
@@ -149,8 +187,14 @@ public sealed record ScoreCalibration(
             ? ComponentCalibration.Fit(heldOut.SelectMany(e => e.Segment).Select(v => (double)v).ToArray())
             : null;
         var novelty = ComponentCalibration.Fit(heldOut.SelectMany(e => e.Novelty).Select(v => (double)v).ToArray());
+        var objectValues = heldOut.All(e => e.Objects is not null)
+            ? heldOut.SelectMany(e => Spread(e.Objects!, ObjectNovelty.Span)).Where(v => !float.IsNaN(v)).Select(v => (double)v).ToArray()
+            : [];
+        // Fewer than two frames with a mover in view leave nothing to judge a mover by.
+        var objects = objectValues.Length >= 2 ? ComponentCalibration.Fit(objectValues) : null;
         var heat = CellCalibration.Fit(heldOut.Select(e => e.Patches).ToList(), cells);
-        var partial = new ScoreCalibration(appearanceCells, appearance, motionCells, motion, divergence, segment, novelty, heat, pooledCells, 0, 1, 0, smoothingWindow);
+        var partial = new ScoreCalibration(appearanceCells, appearance, motionCells, motion, divergence, segment, novelty, heat, pooledCells, 0, 1, 0, smoothingWindow,
+            objects, objects is null ? 0 : objectWeight);
         var smoothed = heldOut.SelectMany(e => Smooth(partial.Combine(e), smoothingWindow)).Select(v => (double)v).ToArray();
         var combined = ComponentCalibration.Fit(smoothed);
         var calibrated = smoothed.Select(v => combined.Z(v)).Order().ToArray();

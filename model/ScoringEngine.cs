@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using STADNet.Model.Modules;
+using STADNet.Model.Pretrained;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,6 +42,7 @@ public sealed class ScoringEngine : IDisposable
     private void Run()
     {
         var models = new Dictionary<string, (Checkpoint Checkpoint, StadNet Model)>();
+        ImageNetBackbone? backbone = null;
         try
         {
             foreach (var work in queue.GetConsumingEnumerable())
@@ -59,7 +61,8 @@ public sealed class ScoringEngine : IDisposable
                         models[work.CheckpointPath] = loaded;
                     }
                     var header = loaded.Checkpoint.Header;
-                    var evidence = FrameScorer.ScoreRaw(loaded.Model, header.Settings, work.Pixels, work.FrameCount, work.ContextFrames, device);
+                    if (backbone is null && loaded.Model.Objects.Count > 0) backbone = ImageNetBackbone.LoadDefault(device);
+                    var evidence = FrameScorer.ScoreRaw(loaded.Model, header.Settings, work.Pixels, work.FrameCount, work.ContextFrames, device, backbone);
                     work.Completion.TrySetResult(new ShardEvidence(header.Calibration.Combine(evidence), header.Calibration.Heatmap(evidence)));
                 }
                 catch (Exception e)
@@ -71,6 +74,7 @@ public sealed class ScoringEngine : IDisposable
         finally
         {
             foreach (var (_, model) in models.Values) model.Dispose();
+            backbone?.Dispose();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using STADNet.Model.Modules;
+using STADNet.Model.Pretrained;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -76,7 +77,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
                 }
                 var heldOut = HeldOutLoss(model, features, heldOutClips, heldOutAnomalies);
                 // Cross-fitting needs two held-out videos; with fewer (AUC NaN), held-out loss alone picks the epoch.
-                var check = Separation(model, splits, features, heldOutAnomalies, ScoreCalibration.DefaultPooledCells);
+                var check = Separation(model, splits, features, heldOutAnomalies, ScoreCalibration.DefaultPooledCells, null, 0);
                 var separation = check.HeldOutAuc;
                 var result = new EpochResult(epoch, trainSum / batches, heldOut, epochClock.Elapsed.TotalSeconds, separation);
                 history.Add(result);
@@ -122,9 +123,12 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
 
     /// <summary>
     /// Refits the normal features and score calibration of a trained model on the footage training uses, and
-    /// judges it on the held-out pseudo-anomalies training makes (the same ones, for the same seed).
+    /// judges it on the held-out pseudo-anomalies training makes (the same ones, for the same seed). With an
+    /// <paramref name="objectWeight"/> above 0 the normal object memory is fitted too and object novelty joins
+    /// the score; with 0 any memory the model had is cleared.
     /// </summary>
-    public Recalibration Recalibrate(StadNet model, IReadOnlyList<TrainingVideo> videos, int pooledCells, CancellationToken cancellationToken)
+    public Recalibration Recalibrate(StadNet model, IReadOnlyList<TrainingVideo> videos, int pooledCells, CancellationToken cancellationToken,
+        double objectWeight = 0)
     {
         settings.Validate();
         TorchRuntime.EnsureInitialised();
@@ -133,19 +137,23 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         if (heldSources.Count < 2)
             throw new InvalidOperationException($"not enough footage: need at least two normal videos of {2 * settings.ClipFrames + 2} frames or more");
         var frames = FrameTensors(videos);
+        var anomalyFrames = new List<Tensor>();
         List<Tensor>? features = null;
         try
         {
-            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources);
+            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources, anomalyFrames);
             cancellationToken.ThrowIfCancellationRequested();
+            var objects = objectWeight > 0 ? FitObjects(model, splits, frames, anomalyFrames, cancellationToken) : null;
+            if (objects is null) model.Objects.Clear();
             features = Features(frames);
             cancellationToken.ThrowIfCancellationRequested();
-            return Separation(model, splits, features, anomalies, pooledCells);
+            return Separation(model, splits, features, anomalies, pooledCells, objects, objectWeight);
         }
         finally
         {
             foreach (var f in features ?? []) f.Dispose();
             foreach (var f in frames) f.Dispose();
+            foreach (var f in anomalyFrames) f.Dispose();
         }
     }
 
@@ -154,15 +162,59 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     /// held-out tails, and judges how well it separates held-out normal frames from the held-out
     /// pseudo-anomalies (cross-fitted, see <see cref="HeldOutSeparation"/>; NaN with fewer than two held-out videos).
     /// </summary>
-    private Recalibration Separation(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> features, Tensor anomalies, int pooledCells)
+    private Recalibration Separation(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> features, Tensor anomalies, int pooledCells,
+        HeldOutObjects? objects, double objectWeight)
     {
         model.eval();
         NormalFeatures.Fit(model, features, splits.SelectMany((s, v) => ClipStartsIn(s.TrainFrom, s.TrainTo, settings.ClipFrames).Select(c => (v, c))).ToList());
         var evidence = HeldOutEvidence(model, splits, features);
-        ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e) => ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells);
-        var auc = evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, FrameScorer.ScoreClips(model, settings, anomalies), Fit) : double.NaN;
+        if (objects is not null) evidence = evidence.Select((e, i) => e with { Objects = objects.Normal[i] }).ToList();
+        var anomalous = FrameScorer.ScoreClips(model, settings, anomalies).Split(settings.ClipFrames);
+        if (objects is not null) anomalous = anomalous.Select((e, i) => e with { Objects = OneSample(objects.Anomalous[i]) }).ToList();
+        ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e) => ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, objectWeight);
+        var auc = evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, anomalous, Fit) : double.NaN;
         return new Recalibration(Fit(evidence), evidence.Sum(e => e.Count), auc);
     }
+
+    /// <summary>A held-out pseudo-anomaly's object evidence: its one sample, in the middle of the clip.</summary>
+    private float[] OneSample(float value)
+    {
+        var evidence = Enumerable.Repeat(float.NaN, settings.ClipFrames).ToArray();
+        evidence[settings.ClipFrames / 2] = value;
+        return evidence;
+    }
+
+    /// <summary>Object evidence of the held-out frames of each video (in <see cref="HeldOutEvidence"/>'s order) and of each held-out pseudo-anomaly.</summary>
+    private sealed record HeldOutObjects(IReadOnlyList<float[]> Normal, IReadOnlyList<float> Anomalous);
+
+    /// <summary>
+    /// Fits the model's normal object memory on the moving windows of the training part of every video and
+    /// scores the held-out frames and pseudo-anomalies against it; null when nothing moves in the training footage.
+    /// </summary>
+    private HeldOutObjects? FitObjects(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> frames, IReadOnlyList<Tensor> anomalyFrames,
+        CancellationToken cancellationToken)
+    {
+        using var backbone = ImageNetBackbone.LoadDefault();
+        using var scope = NewDisposeScope();
+        var windows = new List<Tensor>();
+        for (var v = 0; v < frames.Count; v++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var video = NewDisposeScope();
+            var sampled = ObjectNovelty.SampledFrames(splits[v].TrainFrom, splits[v].TrainTo);
+            if (sampled.Count > 0) windows.Add(ObjectNovelty.NormalWindows(backbone, Floats(frames[v]), sampled).MoveToOuterDisposeScope());
+        }
+        var all = cat(windows.Where(w => w.shape[0] > 0).DefaultIfEmpty(zeros(0, ImageNetBackbone.FeatureLength)).ToList(), 0);
+        if (all.shape[0] == 0) return null;
+        model.Objects.Fit(all);
+        var normal = splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1)
+            .Select(x => ObjectNovelty.Score(backbone, model.Objects, Floats(frames[x.v]), x.s.HeldFrom, x.s.HeldTo)).ToList();
+        var middle = 1 + settings.ClipFrames / 2;
+        var anomalous = anomalyFrames.Select(f => ObjectNovelty.Largest(backbone, model.Objects, f, [middle], ObjectNovelty.WindowsPerFrame)[0]).ToList();
+        return new HeldOutObjects(normal, anomalous);
+    }
+
+    private static Tensor Floats(Tensor bytes) => bytes.to_type(ScalarType.Float32).div_(255f);
 
     private List<Tensor> FrameTensors(IReadOnlyList<TrainingVideo> videos) =>
         videos.Select(v => tensor(v.Pixels, [v.FrameCount, settings.DecodeHeight, settings.DecodeWidth, settings.ImageChannels], dtype: ScalarType.Byte)
@@ -171,9 +223,9 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     private List<PseudoAnomalies.Source> HeldSources(IReadOnlyList<VideoSplit> splits) =>
         splits.Select((s, v) => new PseudoAnomalies.Source(v, s.HeldFrom - 1, s.HeldTo)).Where(s => s.To - s.From > settings.ClipFrames).ToList();
 
-    /// <summary>Made from their own seed, so training and recalibration judge the same clips.</summary>
-    private Tensor MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources) =>
-        pseudo.Make(HeldOutAnomalies, heldSources, new Random(options.Seed + 1));
+    /// <summary>Made from their own seed, so training and recalibration judge the same clips; their frames go to <paramref name="clipFrames"/> when given.</summary>
+    private Tensor MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources, List<Tensor>? clipFrames = null) =>
+        pseudo.Make(HeldOutAnomalies, heldSources, new Random(options.Seed + 1), clipFrames);
 
     private sealed record VideoSplit(int TrainFrom, int TrainTo, int HeldFrom, int HeldTo);
 

@@ -11,7 +11,9 @@ namespace STADNet.Model.Modules;
 /// attention; a VAE whose decoder rebuilds the clip's appearance and flow; and a fully connected
 /// sigmoid segment score. Footage unlike the normal training footage reconstructs badly, sits far
 /// from the prior, scores high on the segment head, or has encoder features unlike the normal
-/// features at that place of the view (<see cref="FeatureNormality"/>): together the anomaly evidence.
+/// features at that place of the view (<see cref="FeatureNormality"/>): together the anomaly evidence,
+/// with the object novelty of the moving windows (<see cref="ObjectNormality"/>), judged by a frozen
+/// pretrained backbone outside this network.
 /// Input [B, C + 2, T, H, W]: appearance channels then flow (see <see cref="ClipBatch"/>).
 /// </summary>
 public sealed class StadNet : Module<Tensor, Tensor>
@@ -27,6 +29,7 @@ public sealed class StadNet : Module<Tensor, Tensor>
     private readonly ClipDecoder decoder;
     private readonly SegmentHead? segment;
     private readonly FeatureNormality normality;
+    private readonly ObjectNormality objects;
 
     public StadNet(string name, ModelSettings settings) : base(name)
     {
@@ -46,6 +49,7 @@ public sealed class StadNet : Module<Tensor, Tensor>
         decoder = new ClipDecoder("decoder", settings.LatentChannels, c, settings.ReconstructedChannels);
         if (settings.SegmentHead) segment = new SegmentHead("segment", 4 * c);
         normality = new FeatureNormality("normality", settings.EncodingPositions, settings.EncodingChannels);
+        objects = new ObjectNormality("objects", Pretrained.ImageNetBackbone.FeatureLength);
         RegisterComponents();
     }
 
@@ -53,6 +57,9 @@ public sealed class StadNet : Module<Tensor, Tensor>
 
     /// <summary>The per-place Gaussians of normal encoder features (see <see cref="NormalFeatures"/> for the fit).</summary>
     public FeatureNormality Normality => normality;
+
+    /// <summary>The memory of normal moving windows the object novelty is judged against (fitted with <see cref="ObjectNovelty"/>).</summary>
+    public ObjectNormality Objects => objects;
 
     /// <summary>Reconstruction only; see <see cref="Run"/> for everything.</summary>
     public override Tensor forward(Tensor clips)

@@ -15,7 +15,7 @@ public sealed class CalibrateCliTests
     {
         using var temp = new TempFolder();
         for (var i = 0; i < 2; i++) SyntheticFootage.Walkway(temp.Combine("normal", $"{i}.mp4"), 60);
-        File.WriteAllBytes(temp.Combine("old.ckpt"), await CheckpointBytes.WithoutNormalFeatures(ShippedModel.Path, 3));
+        File.WriteAllBytes(temp.Combine("old.ckpt"), await CheckpointBytes.AsOlderFormat(ShippedModel.Path, 3));
 
         var (exit, output, error) = await RunAsync("calibrate", temp.Combine("normal"), "--model", temp.Combine("old.ckpt"), "--out", temp.Combine("new.ckpt"));
 
@@ -31,15 +31,48 @@ public sealed class CalibrateCliTests
             var differs = after.state_dict().Where(p => !p.Value.allclose(old[p.Key], rtol: 0, atol: 0)).Select(p => p.Key).Order().ToList();
             return (differs, old.Count - differs.Count);
         });
-        // Learned weights stay; the normal features are refitted on this footage, a walkway Ped2 never showed.
+        // Learned weights stay; the normal features and moving windows are refitted on this footage, a walkway Ped2 never showed.
         Assert.Equal(["normality.mean", "normality.precision", "normality.samples"], changed);
         Assert.True(unchanged > 20);
         Assert.Equal(shipped.Header.Training, recalibrated.Header.Training);
         Assert.Equal(ScoreCalibration.DefaultPooledCells, recalibrated.Header.Calibration.PooledCells);
+        Assert.Null(recalibrated.Header.Calibration.Objects); // object novelty is asked for, not given
     }
 
     [Fact]
-    public async Task Too_little_footage_and_a_bad_pooled_cell_count_are_refused_with_clear_messages()
+    public async Task Object_novelty_joins_the_score_on_request_and_sees_an_intruder_the_walkers_never_resembled()
+    {
+        using var temp = new TempFolder();
+        for (var i = 0; i < 2; i++) SyntheticFootage.Walkway(temp.Combine("normal", $"{i}.mp4"), 60);
+        var (exit, output, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("objects.ckpt"), "--object-weight", "1");
+        Assert.True(exit == 0, error);
+        Assert.Contains("held-out AUC", output);
+        var checkpoint = Checkpoint.Load(temp.Combine("objects.ckpt"));
+        Assert.Equal(1, checkpoint.Header.Calibration.ObjectWeight);
+        Assert.NotNull(checkpoint.Header.Calibration.Objects);
+
+        // A bright block crosses frames 30 to 49; the scan's own path gives every sampled frame its object evidence.
+        var intruder = await TrainingFootage.DecodeAsync(SyntheticFootage.Walkway(temp.Combine("test", "intruder.mp4"), 80, anomaly: (30, 49)), checkpoint.Header.Settings);
+        var (remembered, evidence) = await ModelThread.Run(() =>
+        {
+            using var model = checkpoint.CreateModel();
+            using var backbone = STADNet.Model.Pretrained.ImageNetBackbone.LoadDefault();
+            return (model.Objects.Count, FrameScorer.ScoreRaw(model, checkpoint.Header.Settings, intruder.Pixels, intruder.FrameCount, 1, backbone: backbone).Objects!);
+        });
+        Assert.True(remembered > 0);
+        var sampled = ObjectNovelty.SampledFrames(0, evidence.Length);
+        var during = sampled.Where(f => f + 1 is >= 32 and <= 47).Select(f => evidence[f]).ToList();
+        var before = sampled.Where(f => f + 1 < 28).Select(f => evidence[f]).ToList();
+        Assert.NotEmpty(during);
+        Assert.True(during.Min() > before.Max(), $"intruder {string.Join(", ", during)} against walkers {string.Join(", ", before)}");
+
+        (exit, output, error) = await RunAsync("scan", temp.Combine("test"), "--out", temp.Combine("out"), "--model", temp.Combine("objects.ckpt"));
+        Assert.True(exit == 0, error);
+        Assert.All(Reports.ReadAll(temp.Combine("out")).Single().FrameScores, s => Assert.True(s is { } v && float.IsFinite(v)));
+    }
+
+    [Fact]
+    public async Task Too_little_footage_and_bad_pooled_cell_counts_or_object_weights_are_refused_with_clear_messages()
     {
         using var temp = new TempFolder();
         SyntheticFootage.Walkway(temp.Combine("normal", "0.mp4"), 30);
@@ -50,6 +83,9 @@ public sealed class CalibrateCliTests
         (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--pooled-cells", "0");
         Assert.Equal(2, exit);
         Assert.Contains("--pooled-cells", error);
+        (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--object-weight", "-1");
+        Assert.Equal(2, exit);
+        Assert.Contains("--object-weight", error);
         Assert.False(File.Exists(temp.Combine("new.ckpt")));
     }
 }

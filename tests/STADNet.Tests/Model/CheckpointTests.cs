@@ -54,7 +54,7 @@ public sealed class CheckpointTests
     {
         using var temp = new TempFolder();
         var path = temp.Combine("old.ckpt");
-        File.WriteAllBytes(path, await CheckpointBytes.WithoutNormalFeatures(ShippedModel.Path, version));
+        File.WriteAllBytes(path, await CheckpointBytes.AsOlderFormat(ShippedModel.Path, version));
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load(path));
         Assert.Contains($"version {version}", error.Message);
         Assert.Contains("stadnet calibrate", error.Message);
@@ -64,18 +64,45 @@ public sealed class CheckpointTests
         Assert.Equal(version, weights.Version);
         Assert.Equal(current.Header.Settings, weights.Settings);
         Assert.Equal(current.Header.Training, weights.Training);
-        var (samples, differing) = await ModelThread.Run(() =>
+        var (samples, objects, differing) = await ModelThread.Run(() =>
         {
             using var old = weights.CreateModel();
             using var shipped = current.CreateModel();
             var learned = shipped.state_dict();
-            return (old.Normality.Samples,
-                old.state_dict().Count(p => !p.Key.StartsWith("normality.") && !p.Value.allclose(learned[p.Key], rtol: 0, atol: 0)));
+            string[] unread = ["objects.", "normality."];
+            return (old.Normality.Samples, old.Objects.Count,
+                old.state_dict().Count(p => !unread.Any(u => p.Key.StartsWith(u)) && !p.Value.allclose(learned[p.Key], rtol: 0, atol: 0)));
         });
-        Assert.Equal(0, samples); // nothing to read: calibrate fits them
+        // Nothing to read: calibrate fits them.
+        Assert.Equal(0, samples);
+        Assert.Equal(0, objects);
         Assert.Equal(0, differing);
         File.WriteAllBytes(path, CheckpointBytes.WithVersion(File.ReadAllBytes(ShippedModel.Path), 1));
         Assert.Contains($"versions 2 to {Checkpoint.FormatVersion}", Assert.Throws<CheckpointException>(() => Checkpoint.LoadWeights(path)).Message);
+    }
+
+    [Fact]
+    public async Task A_format_4_checkpoint_has_no_object_memory_and_scores_as_the_same_model_saved_today()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Combine("v4.ckpt");
+        File.WriteAllBytes(path, await CheckpointBytes.AsOlderFormat(ShippedModel.Path, 4));
+        var old = Checkpoint.Load(path);
+        var current = Checkpoint.Load(ShippedModel.Path);
+        Assert.Equal(4, old.Version);
+        var settings = current.Header.Settings;
+        const int frames = 12;
+        var pixels = new byte[frames * settings.BytesPerFrame];
+        new Random(5).NextBytes(pixels);
+        var (memory, before, after) = await ModelThread.Run(() =>
+        {
+            using var a = old.CreateModel();
+            using var b = current.CreateModel();
+            return (a.Objects.Count, FrameScorer.ScoreRaw(a, settings, pixels, frames, 0), FrameScorer.ScoreRaw(b, settings, pixels, frames, 0));
+        });
+        Assert.Equal(0, memory);
+        Assert.Equal(before.Novelty, after.Novelty);
+        Assert.Equal(current.Header.Calibration.Combine(before), old.Header.Calibration.Combine(after));
     }
 
     [Fact]
@@ -118,12 +145,14 @@ public sealed class CheckpointTests
         new Random(3).NextBytes(pixels);
 
         var copy = temp.Combine("copy.ckpt");
+        var again = temp.Combine("again.ckpt");
         var (before, after) = await ModelThread.Run(() =>
         {
             using var model = original.CreateModel();
             var scores = FrameScorer.ScoreRaw(model, settings, pixels, frames, 0);
             Checkpoint.Save(copy, original.Header, model);
             using var reloaded = Checkpoint.Load(copy).CreateModel();
+            Checkpoint.Save(again, original.Header, reloaded);
             return (scores, FrameScorer.ScoreRaw(reloaded, settings, pixels, frames, 0));
         });
 
@@ -133,6 +162,8 @@ public sealed class CheckpointTests
             Assert.Equal(a, b);
         var calibration = original.Header.Calibration;
         Assert.Equal(calibration.Calibrate(calibration.Combine(before)), calibration.Calibrate(calibration.Combine(after)));
-        Assert.Equal(original.Id, Checkpoint.Load(copy).Id);
+        // The same model and header make the same file (an older format's file is rewritten in today's).
+        Assert.Equal(Checkpoint.Load(copy).Id, Checkpoint.Load(again).Id);
+        if (original.Version == Checkpoint.FormatVersion) Assert.Equal(original.Id, Checkpoint.Load(copy).Id);
     }
 }

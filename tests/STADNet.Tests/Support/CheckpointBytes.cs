@@ -17,9 +17,10 @@ public static class CheckpointBytes
 
     /// <summary>
     /// A file of an older format as those really are: the shipped checkpoint's header and learned
-    /// weights without the normal features (format 4 added them).
+    /// weights without the normal object memory (format 5 added it) and, before format 4, without
+    /// the normal features.
     /// </summary>
-    public static async Task<byte[]> WithoutNormalFeatures(string checkpoint, int version)
+    public static async Task<byte[]> AsOlderFormat(string checkpoint, int version)
     {
         var shipped = Checkpoint.Load(checkpoint);
         using var temp = new TempFolder();
@@ -29,7 +30,9 @@ public static class CheckpointBytes
             using var model = shipped.CreateModel();
             using var weights = new MemoryStream();
             using (var writer = new BinaryWriter(weights, Encoding.UTF8, leaveOpen: true))
-                model.save(writer, skip: ["normality.mean", "normality.precision", "normality.samples"]);
+                model.save(writer, skip: version >= 4
+                    ? ["objects.memory", "objects.count"]
+                    : ["objects.memory", "objects.count", "normality.mean", "normality.precision", "normality.samples"]);
             Checkpoint.Save(path, shipped.Header, weights.ToArray());
             return 0;
         });

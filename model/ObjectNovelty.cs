@@ -1,0 +1,133 @@
+using STADNet.Model.Modules;
+using STADNet.Model.Pretrained;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace STADNet.Model;
+
+/// <summary>
+/// Object novelty: how unlike the moving things of normal footage the moving things in a frame
+/// look to an ImageNet-pretrained backbone. The frame (at decode size) is cut into a grid of
+/// square windows <see cref="WindowRows"/> to a column; the <see cref="WindowsPerFrame"/> windows
+/// with the most change since <see cref="MotionGap"/> frames before are magnified to the
+/// backbone's 224x224 (where it recognises a bicycle as one) and the frame's evidence is the
+/// largest distance of their features from the normal memory (<see cref="ObjectNormality"/>).
+/// The backbone costs about 45 ms a window on two CPU cores, so one frame in <see cref="Stride"/>
+/// is sampled; the score formula averages the samples around each frame (<see cref="Span"/>).
+/// Call on a model thread.
+/// </summary>
+public static class ObjectNovelty
+{
+    /// <summary>One frame in this many is sampled (a second of Ped2's 10 frames/s): anomalous events last seconds.</summary>
+    public const int Stride = 10;
+    /// <summary>Frames whose samples (about three) are averaged into one frame's object evidence.</summary>
+    public const int Span = 3 * Stride + 1;
+    /// <summary>Window rows of the grid; a window's side is the decode height over this (32 pixels at 192x128, a walker's size in Ped2).</summary>
+    public const int WindowRows = 4;
+    /// <summary>Windows scored per sampled frame, the most changing first.</summary>
+    public const int WindowsPerFrame = 2;
+    /// <summary>A window counts as moving when at least this fraction of its pixels changed.</summary>
+    public const float MovingFraction = 0.01f;
+    /// <summary>A pixel changed when its intensity moved by more than this (of 1) over <see cref="MotionGap"/> frames: above sensor noise.</summary>
+    public const float ChangeLevel = 20f / 255f;
+    /// <summary>Frames between the two frames whose difference finds the moving windows.</summary>
+    public const int MotionGap = 2;
+    /// <summary>Windows per backbone pass, so memory stays flat.</summary>
+    private const int WindowsPerPass = 16;
+
+    /// <summary>Indices of the frames of [from, to) that are sampled: every <see cref="Stride"/>th from the middle of the first stride, or the middle of a shorter range.</summary>
+    public static IReadOnlyList<int> SampledFrames(int from, int to)
+    {
+        if (to - from <= 0) return [];
+        if (to - from <= Stride) return [from + (to - from) / 2];
+        var frames = new List<int>();
+        for (var f = from + Stride / 2; f < to; f += Stride) frames.Add(f);
+        return frames;
+    }
+
+    /// <summary>
+    /// Evidence for frames [from, to) of float frames [N, C, H, W] in 0..1: a sampled frame's largest window
+    /// distance, NaN for the frames between samples and for a sampled frame where nothing moves.
+    /// </summary>
+    public static float[] Score(ImageNetBackbone backbone, ObjectNormality normality, Tensor frames, int from, int to)
+    {
+        var evidence = Enumerable.Repeat(float.NaN, to - from).ToArray();
+        var sampled = SampledFrames(from, to);
+        if (sampled.Count == 0) return evidence;
+        var values = Largest(backbone, normality, frames, sampled, WindowsPerFrame);
+        for (var i = 0; i < sampled.Count; i++) evidence[sampled[i] - from] = values[i];
+        return evidence;
+    }
+
+    /// <summary>For each listed frame of [N, C, H, W], the largest novelty of its most changing windows (NaN where none moves).</summary>
+    public static float[] Largest(ImageNetBackbone backbone, ObjectNormality normality, Tensor frames, IReadOnlyList<int> indices, int windowsPerFrame)
+    {
+        using var scope = NewDisposeScope();
+        var (crops, owners) = MovingWindows(frames, indices, windowsPerFrame);
+        var result = Enumerable.Repeat(float.NaN, indices.Count).ToArray();
+        if (owners.Length == 0) return result;
+        var distances = normality.forward(Features(backbone, crops)).cpu().data<float>().ToArray();
+        for (var w = 0; w < owners.Length; w++)
+            result[owners[w]] = float.IsNaN(result[owners[w]]) ? distances[w] : Math.Max(result[owners[w]], distances[w]);
+        return result;
+    }
+
+    /// <summary>Backbone features [K, 512] of every moving window of the listed frames: what the normal memory is fitted on.</summary>
+    public static Tensor NormalWindows(ImageNetBackbone backbone, Tensor frames, IReadOnlyList<int> indices)
+    {
+        using var scope = NewDisposeScope();
+        var (crops, _) = MovingWindows(frames, indices, int.MaxValue);
+        return Features(backbone, crops).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Backbone features of window crops [K, C, side, side] in 0..1, magnified to the backbone's input size.</summary>
+    public static Tensor Features(ImageNetBackbone backbone, Tensor crops)
+    {
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>();
+        using (inference_mode())
+            for (long k = 0; k < crops.shape[0]; k += WindowsPerPass)
+            {
+                var batch = crops[(int)k..(int)Math.Min(crops.shape[0], k + WindowsPerPass)];
+                var inputs = nn.functional.interpolate(batch, [ImageNetBackbone.InputSize, ImageNetBackbone.InputSize], mode: InterpolationMode.Bilinear, align_corners: false) * 255f;
+                parts.Add(backbone.Features(inputs));
+            }
+        var features = parts.Count > 0 ? cat(parts, 0) : zeros(0, ImageNetBackbone.FeatureLength, device: crops.device);
+        return features.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Crops [K, C, side, side] of up to <paramref name="perFrame"/> moving windows of each listed frame, most changing
+    /// first, and the position in <paramref name="indices"/> each crop came from.
+    /// </summary>
+    public static (Tensor Crops, int[] Owners) MovingWindows(Tensor frames, IReadOnlyList<int> indices, int perFrame)
+    {
+        using var scope = NewDisposeScope();
+        long c = frames.shape[1], h = frames.shape[2], w = frames.shape[3];
+        var side = h / WindowRows;
+        var columns = w / side;
+        if (side < 4 || columns < 1) throw new ArgumentException("frames are too small for object windows", nameof(frames));
+        using var index = tensor(indices.Select(i => (long)i).ToArray(), device: frames.device);
+        using var earlierIndex = tensor(indices.Select(i => (long)Math.Max(0, i - MotionGap)).ToArray(), device: frames.device);
+        var current = frames.index_select(0, index)[.., .., ..(int)(WindowRows * side), ..(int)(columns * side)];
+        var earlier = frames.index_select(0, earlierIndex)[.., .., ..(int)(WindowRows * side), ..(int)(columns * side)];
+        var changed = (current - earlier).abs().amax([1], keepdim: true).gt(ChangeLevel).to_type(ScalarType.Float32);
+        var moving = nn.functional.avg_pool2d(changed, [side, side]).flatten(1).cpu().data<float>().ToArray(); // [S * rows * columns]
+        var cells = (int)(WindowRows * columns);
+        var chosen = new List<long>();
+        var owners = new List<int>();
+        for (var s = 0; s < indices.Count; s++)
+        {
+            var ranked = Enumerable.Range(0, cells).Where(k => moving[s * cells + k] >= MovingFraction)
+                .OrderByDescending(k => moving[s * cells + k]).Take(perFrame);
+            foreach (var k in ranked)
+            {
+                chosen.Add(s * cells + k);
+                owners.Add(s);
+            }
+        }
+        var windows = current.reshape(indices.Count, c, WindowRows, side, columns, side).permute(0, 2, 4, 1, 3, 5).reshape(-1, c, side, side);
+        using var pick = tensor(chosen.ToArray(), dtype: ScalarType.Int64, device: frames.device);
+        return (windows.index_select(0, pick).MoveToOuterDisposeScope(), owners.ToArray());
+    }
+}

@@ -1,0 +1,111 @@
+using STADNet.Model;
+using STADNet.Model.Modules;
+using STADNet.Model.Pretrained;
+using static TorchSharp.torch;
+
+namespace STADNet.Tests.Model;
+
+/// <summary>Object novelty: moving windows seen by the pretrained backbone, judged against the moving windows of normal footage.</summary>
+public sealed class ObjectNoveltyTests
+{
+    private const int Width = 192, Height = 128;
+
+    /// <summary>
+    /// Grey frames [N, 1, 128, 192] in 0..1 of a paved view: dark upright walkers crossing at walking pace and,
+    /// when asked, a wide checkered cart rolling along a lane of its own.
+    /// </summary>
+    private static Tensor View(int frames, int seed, bool cart = false)
+    {
+        var random = new Random(seed);
+        var walkers = Enumerable.Range(0, 3).Select(_ => (X: random.Next(10, 170), Y: random.Next(10, 90), Speed: random.Next(1, 3) * (random.Next(2) * 2 - 1))).ToArray();
+        var pixels = new float[frames * Height * Width];
+        for (var f = 0; f < frames; f++)
+        {
+            var frame = pixels.AsSpan(f * Height * Width, Height * Width);
+            for (var y = 0; y < Height; y++)
+            for (var x = 0; x < Width; x++)
+                frame[y * Width + x] = 0.55f + 0.05f * ((x / 16 + y / 16) % 2);
+            foreach (var w in walkers)
+            {
+                var left = ((w.X + w.Speed * f) % 180 + 180) % 180;
+                for (var y = w.Y; y < w.Y + 22; y++)
+                for (var x = left; x < left + 7; x++)
+                    frame[y * Width + x] = y < w.Y + 5 ? 0.3f : 0.15f;
+            }
+            if (!cart) continue;
+            var cx = 20 + 2 * f % 140;
+            for (var y = 60; y < 80; y++)
+            for (var x = cx; x < cx + 26; x++)
+                frame[y * Width + x] = ((x - cx) / 4 + (y - 60) / 4) % 2 == 0 ? 0.95f : 0.05f;
+        }
+        return tensor(pixels, [frames, 1, Height, Width]);
+    }
+
+    [Fact]
+    public async Task A_cart_among_walkers_is_farther_from_normal_moving_windows_than_any_walker()
+    {
+        var (normal, cart) = await ModelThread.Run(() =>
+        {
+            using var backbone = ImageNetBackbone.LoadDefault();
+            using var memory = new ObjectNormality("objects", ImageNetBackbone.FeatureLength);
+            using var scope = NewDisposeScope();
+            var training = View(60, seed: 1);
+            memory.Fit(ObjectNovelty.NormalWindows(backbone, training, ObjectNovelty.SampledFrames(2, 60)));
+            var heldOut = View(40, seed: 2);
+            var withCart = View(40, seed: 2, cart: true);
+            return (ObjectNovelty.Score(backbone, memory, heldOut, 2, 40), ObjectNovelty.Score(backbone, memory, withCart, 2, 40));
+        });
+        var sampled = ObjectNovelty.SampledFrames(2, 40).Select(f => f - 2).ToList();
+        Assert.All(Enumerable.Range(0, normal.Length).Where(i => !sampled.Contains(i)), i => Assert.True(float.IsNaN(normal[i]), "frames between samples have no object evidence"));
+        var walkers = sampled.Select(i => normal[i]).ToList();
+        var carts = sampled.Select(i => cart[i]).ToList();
+        Assert.All(walkers, v => Assert.False(float.IsNaN(v)));
+        Assert.True(carts.Min() > walkers.Max(), $"cart {string.Join(", ", carts)} against walkers {string.Join(", ", walkers)}");
+    }
+
+    [Fact]
+    public async Task A_view_where_nothing_moves_has_no_object_evidence()
+    {
+        var evidence = await ModelThread.Run(() =>
+        {
+            using var backbone = ImageNetBackbone.LoadDefault();
+            using var memory = new ObjectNormality("objects", ImageNetBackbone.FeatureLength);
+            using var still = View(1, seed: 3).expand(30, -1, -1, -1).contiguous();
+            memory.Fit(randn(4, ImageNetBackbone.FeatureLength));
+            return ObjectNovelty.Score(backbone, memory, still, 0, 30);
+        });
+        Assert.All(evidence, v => Assert.True(float.IsNaN(v)));
+    }
+
+    [Fact]
+    public async Task The_normal_memory_keeps_a_covering_subset_when_footage_gives_more_windows_than_it_holds()
+    {
+        var (count, farthest) = await ModelThread.Run(() =>
+        {
+            using var memory = new ObjectNormality("objects", 8);
+            using var scope = NewDisposeScope();
+            // Many near-copies of one look and a single rare one: the rare one must stay remembered.
+            var common = randn(ObjectNormality.Capacity + 500, 8) * 0.01;
+            var rare = full(1, 8, 5f);
+            memory.Fit(cat([common, rare], 0));
+            return (memory.Count, memory.forward(rare).item<float>());
+        });
+        Assert.Equal(ObjectNormality.Capacity, count);
+        Assert.Equal(0f, farthest, 3);
+    }
+
+    [Fact]
+    public void Sparse_samples_spread_to_every_frame_within_the_span_and_nowhere_else()
+    {
+        var sparse = Enumerable.Repeat(float.NaN, 100).ToArray();
+        sparse[5] = 1;
+        sparse[15] = 3;
+        var spread = ScoreCalibration.Spread(sparse, 11);
+        Assert.Equal(1f, spread[0]);
+        Assert.Equal(2f, spread[10]); // both samples within five frames
+        Assert.Equal(3f, spread[20]);
+        Assert.True(float.IsNaN(spread[21]));
+        Assert.Equal([5], ObjectNovelty.SampledFrames(0, 10));
+        Assert.Equal([7, 17, 27], ObjectNovelty.SampledFrames(2, 30));
+    }
+}
