@@ -14,10 +14,11 @@ public static class FrameScorer
     /// <summary>
     /// Evidence for frames <paramref name="contextFrames"/>..<paramref name="frameCount"/> of the buffer;
     /// earlier frames only give the first scored frame its motion. With a <paramref name="backbone"/> and a fitted
-    /// normal object memory, the evidence includes the object novelty of the sampled frames.
+    /// normal object memory, the evidence includes the object novelty of the sampled frames, judged on
+    /// <paramref name="objectPixels"/>: the same frames at <see cref="ObjectNovelty.FrameScale"/> times the decode size.
     /// </summary>
     public static FrameEvidence ScoreRaw(StadNet model, ModelSettings settings, ReadOnlySpan<byte> pixels,
-        int frameCount, int contextFrames, Device? device = null, ImageNetBackbone? backbone = null)
+        int frameCount, int contextFrames, Device? device = null, ImageNetBackbone? backbone = null, byte[]? objectPixels = null)
     {
         if (contextFrames < 0 || contextFrames >= frameCount) throw new ArgumentException("no frames left to score after the context", nameof(contextFrames));
         using (inference_mode())
@@ -26,7 +27,9 @@ public static class FrameScorer
             var frames = ClipBatch.Frames(pixels, frameCount, settings, device);
             var evidence = ScoreFeatures(model, settings, ClipBatch.Features(frames, settings)[contextFrames..]);
             if (backbone is null || model.Objects.Count == 0) return evidence;
-            return evidence with { Objects = ObjectNovelty.Score(backbone, model.Objects, frames, contextFrames, frameCount) };
+            if (objectPixels is null) throw new ArgumentException("object novelty needs the frames at the object size", nameof(objectPixels));
+            var larger = ObjectNovelty.Frames(objectPixels, frameCount, settings, device);
+            return evidence with { Objects = ObjectNovelty.Score(backbone, model.Objects, larger, contextFrames, frameCount) };
         }
     }
 

@@ -7,7 +7,8 @@ namespace STADNet.Model;
 
 /// <summary>
 /// Object novelty: how unlike the moving things of normal footage the moving things in a frame
-/// look to an ImageNet-pretrained backbone. The frame (at decode size) is cut into a grid of
+/// look to an ImageNet-pretrained backbone. The frame, decoded at <see cref="FrameScale"/> times the
+/// network's decode size (a bicycle's wheels are lost at the decode size), is cut into a grid of
 /// square windows <see cref="WindowRows"/> to a column; the <see cref="WindowsPerFrame"/> windows
 /// with the most change since <see cref="MotionGap"/> frames before are magnified to the
 /// backbone's 224x224 (where it recognises a bicycle as one) and the frame's evidence is the
@@ -18,11 +19,13 @@ namespace STADNet.Model;
 /// </summary>
 public static class ObjectNovelty
 {
+    /// <summary>Frames are judged at this multiple of the decode size (384x256 for the default 192x128).</summary>
+    public const int FrameScale = 2;
     /// <summary>One frame in this many is sampled (a second of Ped2's 10 frames/s): anomalous events last seconds.</summary>
     public const int Stride = 10;
     /// <summary>Frames whose samples (about three) are averaged into one frame's object evidence.</summary>
     public const int Span = 3 * Stride + 1;
-    /// <summary>Window rows of the grid; a window's side is the decode height over this (32 pixels at 192x128, a walker's size in Ped2).</summary>
+    /// <summary>Window rows of the grid; a window's side is the frame height over this (64 pixels at 384x256, a near walker's height in Ped2).</summary>
     public const int WindowRows = 4;
     /// <summary>Windows scored per sampled frame, the most changing first.</summary>
     public const int WindowsPerFrame = 2;
@@ -34,6 +37,17 @@ public static class ObjectNovelty
     public const int MotionGap = 2;
     /// <summary>Windows per backbone pass, so memory stays flat.</summary>
     private const int WindowsPerPass = 16;
+
+    /// <summary>Decoded bytes [N, H, W, C] at <see cref="FrameScale"/> times the decode size to float frames [N, C, H, W] in 0..1.</summary>
+    public static Tensor Frames(ReadOnlySpan<byte> pixels, int frameCount, ModelSettings settings, Device? device = null)
+    {
+        long h = settings.DecodeHeight * FrameScale, w = settings.DecodeWidth * FrameScale, c = settings.ImageChannels;
+        if (pixels.Length < frameCount * h * w * c) throw new ArgumentException("object frame buffer shorter than the frames it claims", nameof(pixels));
+        using var scope = NewDisposeScope();
+        var raw = tensor(pixels[..(int)(frameCount * h * w * c)].ToArray(), [frameCount, h, w, c], dtype: ScalarType.Byte);
+        if (device is not null) raw = raw.to(device);
+        return raw.to_type(ScalarType.Float32).div_(255f).permute(0, 3, 1, 2).contiguous().MoveToOuterDisposeScope();
+    }
 
     /// <summary>Indices of the frames of [from, to) that are sampled: every <see cref="Stride"/>th from the middle of the first stride, or the middle of a shorter range.</summary>
     public static IReadOnlyList<int> SampledFrames(int from, int to)

@@ -25,14 +25,23 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     /// <summary>A range of frames [From, To) of one video that pseudo-anomalies may be cut from.</summary>
     public sealed record Source(int Video, int From, int To);
 
-    /// <summary>
-    /// [count, C + 2, T, H, W] anomalous clips. When <paramref name="clipFrames"/> is given, it receives each clip's
-    /// ClipFrames + 1 float frames [T + 1, C, H, W] at decode size (the caller disposes them).
-    /// </summary>
-    public Tensor Make(int count, IReadOnlyList<Source> sources, Random random, List<Tensor>? clipFrames = null)
+    /// <summary>[count, C + 2, T, H, W] anomalous clips.</summary>
+    public Tensor Make(int count, IReadOnlyList<Source> sources, Random random)
     {
         using var scope = NewDisposeScope();
         var t = settings.ClipFrames;
+        var sequences = Sequences(count, sources, random);
+        // One flow pass over all sequences back to back; each sequence's first frame is only context.
+        var features = ClipBatch.Features(cat(sequences, 0), settings).reshape(count, t + 1, settings.InputChannels, settings.Height, settings.Width);
+        return features[.., 1..].permute(0, 2, 1, 3, 4).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The ClipFrames + 1 float frames [T + 1, C, H, W] at decode size of <paramref name="count"/> pseudo-anomalies, without
+    /// their flow. <see cref="Make"/> draws the same clips from the same random state.
+    /// </summary>
+    public List<Tensor> Sequences(int count, IReadOnlyList<Source> sources, Random random)
+    {
         var sequences = new List<Tensor>(count);
         while (sequences.Count < count)
         {
@@ -40,10 +49,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
             var sequence = Sequence((PseudoAnomalyKind)random.Next(Kinds), source, sources, random, out _);
             if (sequence is not null) sequences.Add(sequence);
         }
-        // One flow pass over all sequences back to back; each sequence's first frame is only context.
-        clipFrames?.AddRange(sequences.Select(q => q.DetachFromDisposeScope()));
-        var features = ClipBatch.Features(cat(sequences, 0), settings).reshape(count, t + 1, settings.InputChannels, settings.Height, settings.Width);
-        return features[.., 1..].permute(0, 2, 1, 3, 4).contiguous().MoveToOuterDisposeScope();
+        return sequences;
     }
 
     /// <summary>

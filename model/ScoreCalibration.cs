@@ -82,6 +82,10 @@ public sealed record ScoreCalibration(
     public const double ReconstructionWeight = 0.1;
 
 
+    /// <summary>Whether the score has an object novelty term, so scoring needs the backbone and the frames at the object size.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool UsesObjects => Objects is not null && ObjectWeight > 0;
+
     /// <summary>The un-smoothed sum of component z-scores, per frame.</summary>
     public float[] Combine(FrameEvidence evidence)
     {

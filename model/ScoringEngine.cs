@@ -31,10 +31,14 @@ public sealed class ScoringEngine : IDisposable
 
     public int Slots { get; }
 
-    /// <summary>Combined per-frame evidence and heatmaps for frames after the context frames.</summary>
-    public Task<ShardEvidence> ScoreAsync(string checkpointPath, byte[] pixels, int frameCount, int contextFrames, CancellationToken cancellationToken)
+    /// <summary>
+    /// Combined per-frame evidence and heatmaps for frames after the context frames. A model with object novelty
+    /// needs the same frames at <see cref="ObjectNovelty.FrameScale"/> times the decode size too.
+    /// </summary>
+    public Task<ShardEvidence> ScoreAsync(string checkpointPath, byte[] pixels, int frameCount, int contextFrames, CancellationToken cancellationToken,
+        byte[]? objectPixels = null)
     {
-        var work = new ScoringWork(checkpointPath, pixels, frameCount, contextFrames, cancellationToken);
+        var work = new ScoringWork(checkpointPath, pixels, frameCount, contextFrames, objectPixels, cancellationToken);
         queue.Add(work, cancellationToken);
         return work.Completion.Task;
     }
@@ -61,8 +65,10 @@ public sealed class ScoringEngine : IDisposable
                         models[work.CheckpointPath] = loaded;
                     }
                     var header = loaded.Checkpoint.Header;
-                    if (backbone is null && loaded.Model.Objects.Count > 0) backbone = ImageNetBackbone.LoadDefault(device);
-                    var evidence = FrameScorer.ScoreRaw(loaded.Model, header.Settings, work.Pixels, work.FrameCount, work.ContextFrames, device, backbone);
+                    var objects = header.Calibration.UsesObjects;
+                    if (objects && backbone is null) backbone = ImageNetBackbone.LoadDefault(device);
+                    var evidence = FrameScorer.ScoreRaw(loaded.Model, header.Settings, work.Pixels, work.FrameCount, work.ContextFrames, device,
+                        objects ? backbone : null, work.ObjectPixels);
                     work.Completion.TrySetResult(new ShardEvidence(header.Calibration.Combine(evidence), header.Calibration.Heatmap(evidence)));
                 }
                 catch (Exception e)
@@ -86,7 +92,7 @@ public sealed class ScoringEngine : IDisposable
         if (stopped) queue.Dispose();
     }
 
-    private sealed record ScoringWork(string CheckpointPath, byte[] Pixels, int FrameCount, int ContextFrames, CancellationToken CancellationToken)
+    private sealed record ScoringWork(string CheckpointPath, byte[] Pixels, int FrameCount, int ContextFrames, byte[]? ObjectPixels, CancellationToken CancellationToken)
     {
         public TaskCompletionSource<ShardEvidence> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

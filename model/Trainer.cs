@@ -137,13 +137,12 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         if (heldSources.Count < 2)
             throw new InvalidOperationException($"not enough footage: need at least two normal videos of {2 * settings.ClipFrames + 2} frames or more");
         var frames = FrameTensors(videos);
-        var anomalyFrames = new List<Tensor>();
         List<Tensor>? features = null;
         try
         {
-            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources, anomalyFrames);
+            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources);
             cancellationToken.ThrowIfCancellationRequested();
-            var objects = objectWeight > 0 ? FitObjects(model, splits, frames, anomalyFrames, cancellationToken) : null;
+            var objects = objectWeight > 0 ? FitObjects(model, splits, videos, heldSources, cancellationToken) : null;
             if (objects is null) model.Objects.Clear();
             features = Features(frames);
             cancellationToken.ThrowIfCancellationRequested();
@@ -153,7 +152,6 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         {
             foreach (var f in features ?? []) f.Dispose();
             foreach (var f in frames) f.Dispose();
-            foreach (var f in anomalyFrames) f.Dispose();
         }
     }
 
@@ -188,33 +186,39 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     private sealed record HeldOutObjects(IReadOnlyList<float[]> Normal, IReadOnlyList<float> Anomalous);
 
     /// <summary>
-    /// Fits the model's normal object memory on the moving windows of the training part of every video and
-    /// scores the held-out frames and pseudo-anomalies against it; null when nothing moves in the training footage.
+    /// Fits the model's normal object memory on the moving windows of the training part of every video (its frames at
+    /// the object size) and scores the held-out frames and pseudo-anomalies against it; null when nothing moves in
+    /// the training footage. The held-out pseudo-anomalies are made again from the frames at the object size, by the
+    /// same recipe and seed as those at the decode size (enlarged ones would be blurred, and blur alone looks novel).
     /// </summary>
-    private HeldOutObjects? FitObjects(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> frames, IReadOnlyList<Tensor> anomalyFrames,
-        CancellationToken cancellationToken)
+    private HeldOutObjects? FitObjects(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<TrainingVideo> videos,
+        IReadOnlyList<PseudoAnomalies.Source> heldSources, CancellationToken cancellationToken)
     {
+        if (videos.Any(v => v.ObjectPixels is null)) throw new InvalidOperationException("object novelty needs every video decoded at the object size too");
         using var backbone = ImageNetBackbone.LoadDefault();
         using var scope = NewDisposeScope();
+        var larger = settings with { DecodeScale = settings.DecodeScale * ObjectNovelty.FrameScale };
+        var bytes = videos.Select(v => tensor(v.ObjectPixels!, [v.FrameCount, larger.DecodeHeight, larger.DecodeWidth, larger.ImageChannels], dtype: ScalarType.Byte)
+            .permute(0, 3, 1, 2).contiguous()).ToList();
+        var anomalyFrames = new PseudoAnomalies(larger, bytes).Sequences(HeldOutAnomalies, heldSources, new Random(options.Seed + 1));
+        var frames = bytes.Select(b => b.to_type(ScalarType.Float32).div_(255f)).ToList();
         var windows = new List<Tensor>();
         for (var v = 0; v < frames.Count; v++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var video = NewDisposeScope();
             var sampled = ObjectNovelty.SampledFrames(splits[v].TrainFrom, splits[v].TrainTo);
-            if (sampled.Count > 0) windows.Add(ObjectNovelty.NormalWindows(backbone, Floats(frames[v]), sampled).MoveToOuterDisposeScope());
+            if (sampled.Count > 0) windows.Add(ObjectNovelty.NormalWindows(backbone, frames[v], sampled).MoveToOuterDisposeScope());
         }
         var all = cat(windows.Where(w => w.shape[0] > 0).DefaultIfEmpty(zeros(0, ImageNetBackbone.FeatureLength)).ToList(), 0);
         if (all.shape[0] == 0) return null;
         model.Objects.Fit(all);
         var normal = splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1)
-            .Select(x => ObjectNovelty.Score(backbone, model.Objects, Floats(frames[x.v]), x.s.HeldFrom, x.s.HeldTo)).ToList();
+            .Select(x => ObjectNovelty.Score(backbone, model.Objects, frames[x.v], x.s.HeldFrom, x.s.HeldTo)).ToList();
         var middle = 1 + settings.ClipFrames / 2;
         var anomalous = anomalyFrames.Select(f => ObjectNovelty.Largest(backbone, model.Objects, f, [middle], ObjectNovelty.WindowsPerFrame)[0]).ToList();
         return new HeldOutObjects(normal, anomalous);
     }
-
-    private static Tensor Floats(Tensor bytes) => bytes.to_type(ScalarType.Float32).div_(255f);
 
     private List<Tensor> FrameTensors(IReadOnlyList<TrainingVideo> videos) =>
         videos.Select(v => tensor(v.Pixels, [v.FrameCount, settings.DecodeHeight, settings.DecodeWidth, settings.ImageChannels], dtype: ScalarType.Byte)
@@ -223,9 +227,9 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     private List<PseudoAnomalies.Source> HeldSources(IReadOnlyList<VideoSplit> splits) =>
         splits.Select((s, v) => new PseudoAnomalies.Source(v, s.HeldFrom - 1, s.HeldTo)).Where(s => s.To - s.From > settings.ClipFrames).ToList();
 
-    /// <summary>Made from their own seed, so training and recalibration judge the same clips; their frames go to <paramref name="clipFrames"/> when given.</summary>
-    private Tensor MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources, List<Tensor>? clipFrames = null) =>
-        pseudo.Make(HeldOutAnomalies, heldSources, new Random(options.Seed + 1), clipFrames);
+    /// <summary>Made from their own seed, so training and recalibration judge the same clips.</summary>
+    private Tensor MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources) =>
+        pseudo.Make(HeldOutAnomalies, heldSources, new Random(options.Seed + 1));
 
     private sealed record VideoSplit(int TrainFrom, int TrainTo, int HeldFrom, int HeldTo);
 

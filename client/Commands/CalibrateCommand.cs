@@ -23,7 +23,7 @@ public static class CalibrateCommand
         };
         var objectWeight = new Option<double>("--object-weight")
         {
-            Description = "Weight of the object novelty in the score: moving windows judged by an ImageNet-pretrained ResNet18 against those of the normal footage. 0 (the default) leaves it out; it costs about 13 ms a frame on two CPU cores.",
+            Description = "Weight of the object novelty in the score: moving windows judged by an ImageNet-pretrained ResNet18 against those of the normal footage. 0 (the default) leaves it out; it costs about 16 ms a frame on two CPU cores.",
             DefaultValueFactory = _ => 0,
         };
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out pseudo-anomalies the calibration is checked on.", DefaultValueFactory = _ => defaults.Seed };
@@ -41,7 +41,7 @@ public static class CalibrateCommand
             throw new UsageException($"--pooled-cells must be 1 to {source.Settings.HeatmapCells}, the cells of the patch grid");
         if (objectWeight < 0 || !double.IsFinite(objectWeight)) throw new UsageException("--object-weight must be 0 or more");
         if (!Directory.Exists(folder) && !File.Exists(folder)) throw new DirectoryNotFoundException($"footage not found: {folder}");
-        var videos = await TrainCommand.LoadAsync(folder, source.Settings, abnormal: false, cancellationToken);
+        var videos = await TrainCommand.LoadAsync(folder, source.Settings, abnormal: false, cancellationToken, objectFrames: objectWeight > 0);
         Console.WriteLine($"recalibrating {Path.GetFileName(input)} (format version {source.Version}) on the held-out tails of {videos.Count} videos");
         var trainer = new Trainer(source.Settings, new TrainingOptions { Seed = seed });
         Recalibration result;

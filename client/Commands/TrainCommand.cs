@@ -67,9 +67,12 @@ public static class TrainCommand
         return 0;
     }
 
-    internal static async Task<List<TrainingVideo>> LoadAsync(string folder, ModelSettings settings, bool abnormal, CancellationToken cancellationToken)
+    /// <param name="objectFrames">Also decode every video at the object novelty's size (<see cref="ObjectNovelty.FrameScale"/> times larger).</param>
+    internal static async Task<List<TrainingVideo>> LoadAsync(string folder, ModelSettings settings, bool abnormal, CancellationToken cancellationToken,
+        bool objectFrames = false)
     {
         var format = new FrameFormat(settings.DecodeWidth, settings.DecodeHeight, settings.Colour);
+        var larger = new FrameFormat(settings.DecodeWidth * ObjectNovelty.FrameScale, settings.DecodeHeight * ObjectNovelty.FrameScale, settings.Colour);
         var videos = new List<TrainingVideo>();
         foreach (var path in VideoArchive.List(folder))
         {
@@ -77,7 +80,12 @@ public static class TrainCommand
             {
                 var info = await VideoProbe.ProbeAsync(path, cancellationToken);
                 var frames = await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, 0, info.FrameCount, toEnd: true, format, cancellationToken);
-                videos.Add(new TrainingVideo(Path.GetFileName(path), frames.Pixels, frames.Count, abnormal));
+                var enlarged = objectFrames
+                    ? await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, 0, frames.Count, toEnd: true, larger, cancellationToken)
+                    : null;
+                if (enlarged is not null && enlarged.Count != frames.Count)
+                    throw new VideoInputException($"decoded {frames.Count} frames but {enlarged.Count} at the object size");
+                videos.Add(new TrainingVideo(Path.GetFileName(path), frames.Pixels, frames.Count, abnormal) { ObjectPixels = enlarged?.Pixels });
             }
             catch (VideoInputException e)
             {

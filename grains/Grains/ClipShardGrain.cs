@@ -81,8 +81,17 @@ public sealed partial class ClipShardGrain(
         }
         if (frames.Count <= shard.ContextFrames)
             return frames.Count == 0 ? throw new VideoInputException("no frames could be decoded") : new SegmentScores(shard.FirstFrame, [], [], null);
+        // Object novelty looks at the moving windows in finer detail: the same frames again, larger.
+        byte[]? objectPixels = null;
+        if (shard.ObjectScale > 0)
+        {
+            var larger = await ShardDecoder.DecodeAsync(input, shard.Fps, shard.StartOffsetSeconds, shard.FirstFrame - shard.ContextFrames,
+                frames.Count, shard.ToEnd, new FrameFormat(shard.Width * shard.ObjectScale, shard.Height * shard.ObjectScale, shard.Colour), cancellationToken);
+            if (larger.Count != frames.Count) throw new VideoInputException($"decoded {frames.Count} frames but {larger.Count} at the object size");
+            objectPixels = larger.Pixels;
+        }
         var checkpoint = await checkpoints.LocalPathAsync(shard.CheckpointPath, cancellationToken);
-        var evidence = await engine.ScoreAsync(checkpoint, frames.Pixels, frames.Count, shard.ContextFrames, cancellationToken);
+        var evidence = await engine.ScoreAsync(checkpoint, frames.Pixels, frames.Count, shard.ContextFrames, cancellationToken, objectPixels);
         return new SegmentScores(shard.FirstFrame, evidence.Combined, evidence.Heatmap, null);
     }
 

@@ -89,12 +89,12 @@ public sealed partial class ScanJobGrain(
             var local = await checkpoints.LocalPathAsync(spec.CheckpointPath, CancellationToken.None);
             // Loading a checkpoint builds a network: keep that off the grain scheduler.
             var checkpoint = await Task.Run(() => Checkpoint.Load(local));
-            var model = new ModelStamp(checkpoint.Id, Checkpoint.FormatVersion, checkpoint.Header.Name);
+            var model = new ModelStamp(checkpoint.Id, checkpoint.Version, checkpoint.Header.Name);
             var c = checkpoint.Header.Calibration;
             var calibration = new ScoreCalibrationInfo(c.Mean, c.Std, c.Threshold, c.SmoothingWindow);
             var s = checkpoint.Header.Settings;
             var plan = new ShardPlan(options.Value.ShardFrames, s.DecodeWidth, s.DecodeHeight, s.Colour, options.Value.MaxShardsInFlight,
-                s.HeatmapColumns, s.HeatmapRows);
+                s.HeatmapColumns, s.HeatmapRows, c.UsesObjects ? ObjectNovelty.FrameScale : 0);
 
             using var slots = new SemaphoreSlim(Math.Max(1, spec.MaxConcurrentVideos));
             var pending = state.State.Videos.Where(v => !state.State.Outcomes.ContainsKey(v)).ToList();

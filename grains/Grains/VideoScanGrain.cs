@@ -85,7 +85,7 @@ public sealed partial class VideoScanGrain(
             var count = Math.Min(plan.ShardFrames, info.FrameCount - first);
             var last = first + count >= info.FrameCount;
             shards.Add(new ClipShard(request.Source, request.CheckpointPath, info.Fps, first, count, last,
-                first > 0 ? 1 : 0, plan.Width, plan.Height, plan.Colour, info.StartOffsetSeconds));
+                first > 0 ? 1 : 0, plan.Width, plan.Height, plan.Colour, info.StartOffsetSeconds, plan.ObjectScale));
         }
 
         using var slots = new SemaphoreSlim(Math.Max(1, plan.MaxShardsInFlight));

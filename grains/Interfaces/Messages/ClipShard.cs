@@ -16,4 +16,5 @@ public sealed record ClipShard(
     [property: Id(7)] int Width,
     [property: Id(8)] int Height,
     [property: Id(9)] bool Colour,
-    [property: Id(10)] double StartOffsetSeconds);
+    [property: Id(10)] double StartOffsetSeconds,
+    [property: Id(11)] int ObjectScale = 0);

@@ -52,12 +52,14 @@ public sealed class CalibrateCliTests
         Assert.NotNull(checkpoint.Header.Calibration.Objects);
 
         // A bright block crosses frames 30 to 49; the scan's own path gives every sampled frame its object evidence.
-        var intruder = await TrainingFootage.DecodeAsync(SyntheticFootage.Walkway(temp.Combine("test", "intruder.mp4"), 80, anomaly: (30, 49)), checkpoint.Header.Settings);
+        var intruder = await TrainingFootage.DecodeAsync(SyntheticFootage.Walkway(temp.Combine("test", "intruder.mp4"), 80, anomaly: (30, 49)),
+            checkpoint.Header.Settings, objectFrames: true);
         var (remembered, evidence) = await ModelThread.Run(() =>
         {
             using var model = checkpoint.CreateModel();
             using var backbone = STADNet.Model.Pretrained.ImageNetBackbone.LoadDefault();
-            return (model.Objects.Count, FrameScorer.ScoreRaw(model, checkpoint.Header.Settings, intruder.Pixels, intruder.FrameCount, 1, backbone: backbone).Objects!);
+            return (model.Objects.Count, FrameScorer.ScoreRaw(model, checkpoint.Header.Settings, intruder.Pixels, intruder.FrameCount, 1,
+                backbone: backbone, objectPixels: intruder.ObjectPixels).Objects!);
         });
         Assert.True(remembered > 0);
         var sampled = ObjectNovelty.SampledFrames(0, evidence.Length);
