@@ -33,12 +33,16 @@ public static class BenchCommand
         var checkpoint = Checkpoint.Load(spec.CheckpointPath);
         var settings = checkpoint.Header.Settings;
         var format = new FrameFormat(settings.DecodeWidth, settings.DecodeHeight, settings.Colour);
+        // A model with object novelty also needs every shard at the object size, as the workers decode it.
+        var objectScale = checkpoint.Header.Calibration.UsesObjects ? ObjectNovelty.FrameScale : 0;
+        var larger = new FrameFormat(settings.DecodeWidth * Math.Max(1, objectScale), settings.DecodeHeight * Math.Max(1, objectScale), settings.Colour);
         var shardFrames = new ScanOptions().ShardFrames;
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; model {checkpoint.Id} at {settings.Width}x{settings.Height}, {slots} slot(s)");
         var rssStart = CurrentRssMiB();
 
         // 1. Decode only: every video, shard by shard as workers do, to the model's input format.
         var shards = new List<DecodedFrames>();
+        var objectShards = new List<DecodedFrames?>();
         var clock = Stopwatch.StartNew();
         foreach (var path in VideoArchive.List(spec.Source))
         {
@@ -51,6 +55,8 @@ public static class BenchCommand
                 var count = Math.Min(shardFrames, info.FrameCount - first);
                 shards.Add(await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, first - context, count + context,
                     first + count >= info.FrameCount, format, cancellationToken));
+                objectShards.Add(objectScale == 0 ? null : await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, first - context,
+                    shards[^1].Count, first + count >= info.FrameCount, larger, cancellationToken));
             }
         }
         var decodeSeconds = clock.Elapsed.TotalSeconds;
@@ -61,12 +67,14 @@ public static class BenchCommand
         double modelSeconds;
         using (var engine = new ScoringEngine(slots))
         {
-            await engine.ScoreAsync(spec.CheckpointPath, shards[0].Pixels, shards[0].Count, 0, cancellationToken);
+            await engine.ScoreAsync(spec.CheckpointPath, shards[0].Pixels, shards[0].Count, 0, cancellationToken, objectShards[0]?.Pixels);
             clock.Restart();
-            await Task.WhenAll(shards.Select(s => engine.ScoreAsync(spec.CheckpointPath, s.Pixels, s.Count, s.FirstFrame > 0 ? 1 : 0, cancellationToken)));
+            await Task.WhenAll(shards.Select((s, i) => engine.ScoreAsync(spec.CheckpointPath, s.Pixels, s.Count, s.FirstFrame > 0 ? 1 : 0, cancellationToken,
+                objectShards[i]?.Pixels)));
             modelSeconds = clock.Elapsed.TotalSeconds;
         }
         shards.Clear();
+        objectShards.Clear();
         var rssBeforeScan = CurrentRssMiB();
 
         // 3. End to end: an embedded silo scans the footage through the grains, several times over:
