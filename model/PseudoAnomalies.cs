@@ -131,7 +131,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         long h = settings.DecodeHeight, w = settings.DecodeWidth;
         var ph = Math.Max(2, (int)(h * (0.15 + 0.15 * random.NextDouble())));
         var pw = Math.Max(2, Math.Min((int)(ph * (0.8 + 0.7 * random.NextDouble())), (int)w / 2));
-        var (y, x) = BusyPlace(fast, ph, pw, random);
+        var (y, x) = BusyPlace(fast, ph, pw, PlaceStride, random);
         var mask = PlaceMask(y, x, y + ph, x + pw, Math.Max(3f, Math.Min(ph, pw) / 4f), clip.device);
         return clip * (1 - mask) + fast * mask;
     }
@@ -148,7 +148,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         long h = settings.DecodeHeight, w = settings.DecodeWidth;
         var oh = Math.Max(2, (int)(h * (0.1 + 0.1 * random.NextDouble())));
         var ow = Math.Max(2, (int)(oh * (0.6 + 0.4 * random.NextDouble())));
-        var (y, x) = BusyPlace(clip, oh, ow, random);
+        var (y, x) = BusyPlace(clip, oh, ow, PlaceStride, random);
         var sx = 1.6 + 0.8 * random.NextDouble();
         var sy = random.NextDouble() < 0.5 ? 1.0 : sx * (0.7 + 0.3 * random.NextDouble());
         double cx = x + ow / 2.0, cy = y + oh / 2.0;
@@ -177,10 +177,15 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     /// last frame, drawn with probability in proportion to how much it changes there: where people
     /// walk, seldom bare ground, and not always the same busiest place.
     /// </summary>
-    private static (int Y, int X) BusyPlace(Tensor clip, int ph, int pw, Random random)
+    /// <summary>
+    /// Step between candidate busy places: 4 decode pixels at the default decode scale, and in proportion at
+    /// others, so the same random draw picks the same place when the clips are remade larger.
+    /// </summary>
+    private int PlaceStride => 2 * settings.DecodeScale;
+
+    private static (int Y, int X) BusyPlace(Tensor clip, int ph, int pw, int stride, Random random)
     {
         using var scope = NewDisposeScope();
-        const int stride = 4;
         var change = (clip[^1] - clip[0]).abs().sum([0]).unsqueeze(0).unsqueeze(0);
         var pooled = functional.avg_pool2d(change, [ph, pw], [stride, stride]).squeeze(0).squeeze(0);
         long columns = pooled.shape[1];

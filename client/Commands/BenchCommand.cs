@@ -55,8 +55,11 @@ public static class BenchCommand
                 var count = Math.Min(shardFrames, info.FrameCount - first);
                 shards.Add(await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, first - context, count + context,
                     first + count >= info.FrameCount, format, cancellationToken));
-                objectShards.Add(objectScale == 0 ? null : await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, first - context,
-                    shards[^1].Count, first + count >= info.FrameCount, larger, cancellationToken));
+                var enlarged = objectScale == 0 ? null : await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, first - context,
+                    shards[^1].Count, first + count >= info.FrameCount, larger, cancellationToken);
+                if (enlarged is not null && enlarged.Count != shards[^1].Count)
+                    throw new VideoInputException($"{path}: decoded {shards[^1].Count} frames but {enlarged.Count} at the object size");
+                objectShards.Add(enlarged);
             }
         }
         var decodeSeconds = clock.Elapsed.TotalSeconds;

@@ -63,6 +63,10 @@ public static class CalibrateCommand
         }
         var saved = Checkpoint.Load(output);
         Console.WriteLine($"{result.HeldOutFrames} held-out frames; held-out AUC, normal against pseudo-anomalous frames (cross-fitted): {result.HeldOutAuc:F4}");
+        if (objectWeight > 0)
+            Console.WriteLine(result.Calibration.UsesObjects
+                ? $"object novelty at weight {objectWeight:G3}"
+                : "object novelty left out: too little moves in this footage's held-out frames to judge a moving thing by");
         Console.WriteLine($"threshold {result.Calibration.Threshold:F3}; wrote {output} (model {saved.Id})");
         return 0;
     }

@@ -68,10 +68,19 @@ public sealed partial class ClipShardGrain(
         var input = await store.OpenForDecodingAsync(shard.Source, cancellationToken);
         var format = new FrameFormat(shard.Width, shard.Height, shard.Colour);
         DecodedFrames frames;
+        byte[]? objectPixels = null;
         try
         {
             frames = await ShardDecoder.DecodeAsync(input, shard.Fps, shard.StartOffsetSeconds, shard.FirstFrame - shard.ContextFrames,
                 shard.FrameCount + shard.ContextFrames, shard.ToEnd, format, cancellationToken);
+            // Object novelty looks at the moving windows in finer detail: the same frames again, larger.
+            if (shard.ObjectScale > 0 && frames.Count > shard.ContextFrames)
+            {
+                var larger = await ShardDecoder.DecodeAsync(input, shard.Fps, shard.StartOffsetSeconds, shard.FirstFrame - shard.ContextFrames,
+                    frames.Count, shard.ToEnd, new FrameFormat(shard.Width * shard.ObjectScale, shard.Height * shard.ObjectScale, shard.Colour), cancellationToken);
+                if (larger.Count != frames.Count) throw new VideoInputException($"decoded {frames.Count} frames but {larger.Count} at the object size");
+                objectPixels = larger.Pixels;
+            }
         }
         catch (VideoInputException) when (ArchiveLocation.IsBlobReference(shard.Source))
         {
@@ -81,15 +90,6 @@ public sealed partial class ClipShardGrain(
         }
         if (frames.Count <= shard.ContextFrames)
             return frames.Count == 0 ? throw new VideoInputException("no frames could be decoded") : new SegmentScores(shard.FirstFrame, [], [], null);
-        // Object novelty looks at the moving windows in finer detail: the same frames again, larger.
-        byte[]? objectPixels = null;
-        if (shard.ObjectScale > 0)
-        {
-            var larger = await ShardDecoder.DecodeAsync(input, shard.Fps, shard.StartOffsetSeconds, shard.FirstFrame - shard.ContextFrames,
-                frames.Count, shard.ToEnd, new FrameFormat(shard.Width * shard.ObjectScale, shard.Height * shard.ObjectScale, shard.Colour), cancellationToken);
-            if (larger.Count != frames.Count) throw new VideoInputException($"decoded {frames.Count} frames but {larger.Count} at the object size");
-            objectPixels = larger.Pixels;
-        }
         var checkpoint = await checkpoints.LocalPathAsync(shard.CheckpointPath, cancellationToken);
         var evidence = await engine.ScoreAsync(checkpoint, frames.Pixels, frames.Count, shard.ContextFrames, cancellationToken, objectPixels);
         return new SegmentScores(shard.FirstFrame, evidence.Combined, evidence.Heatmap, null);

@@ -34,7 +34,7 @@ public sealed class OnnxGraph
         {
             return Parse(bytes);
         }
-        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or OverflowException or InvalidDataException)
+        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentException or OverflowException or InvalidDataException or InvalidOperationException)
         {
             throw new InvalidDataException($"{path} is not a readable ONNX model: {e.Message}", e);
         }

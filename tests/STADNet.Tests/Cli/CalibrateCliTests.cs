@@ -47,6 +47,7 @@ public sealed class CalibrateCliTests
         var (exit, output, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("objects.ckpt"), "--object-weight", "1");
         Assert.True(exit == 0, error);
         Assert.Contains("held-out AUC", output);
+        Assert.Contains("object novelty at weight 1", output);
         var checkpoint = Checkpoint.Load(temp.Combine("objects.ckpt"));
         Assert.Equal(1, checkpoint.Header.Calibration.ObjectWeight);
         Assert.NotNull(checkpoint.Header.Calibration.Objects);
