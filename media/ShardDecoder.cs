@@ -27,6 +27,19 @@ public static class ShardDecoder
         return frames;
     }
 
+    /// <summary>
+    /// The frames <paramref name="decoded"/> holds, decoded again <paramref name="scale"/> times larger (finer
+    /// detail for one use of them); refused when the file does not give the same number of frames.
+    /// </summary>
+    public static async Task<DecodedFrames> DecodeLargerAsync(string path, double fps, double startOffset, DecodedFrames decoded, bool toEnd, int scale,
+        CancellationToken cancellationToken)
+    {
+        var format = decoded.Format with { Width = decoded.Format.Width * scale, Height = decoded.Format.Height * scale };
+        var larger = await DecodeAsync(path, fps, startOffset, decoded.FirstFrame, decoded.Count, toEnd, format, cancellationToken);
+        if (larger.Count != decoded.Count) throw new VideoInputException($"decoded {decoded.Count} frames but {larger.Count} at {format.Width}x{format.Height}");
+        return larger;
+    }
+
     /// <summary>Extra decodes of a range that came back short.</summary>
     public const int ShortReadRetries = 2;
 

@@ -13,7 +13,7 @@ namespace STADNet.Model;
 /// with the most change since <see cref="MotionGap"/> frames before are magnified to the
 /// backbone's 224x224 (where it recognises a bicycle as one) and the frame's evidence is the
 /// largest distance of their features from the normal memory (<see cref="ObjectNormality"/>).
-/// The backbone costs about 45 ms a window on two CPU cores, so one frame in <see cref="Stride"/>
+/// The backbone costs 50 to 66 ms a window on two CPU cores, so one frame in <see cref="Stride"/>
 /// is sampled; the score formula averages the samples around each frame (<see cref="Span"/>).
 /// Call on a model thread.
 /// </summary>
@@ -38,16 +38,12 @@ public static class ObjectNovelty
     /// <summary>Windows per backbone pass, so memory stays flat.</summary>
     private const int WindowsPerPass = 16;
 
-    /// <summary>Decoded bytes [N, H, W, C] at <see cref="FrameScale"/> times the decode size to float frames [N, C, H, W] in 0..1.</summary>
-    public static Tensor Frames(ReadOnlySpan<byte> pixels, int frameCount, ModelSettings settings, Device? device = null)
-    {
-        long h = settings.DecodeHeight * FrameScale, w = settings.DecodeWidth * FrameScale, c = settings.ImageChannels;
-        if (pixels.Length < frameCount * h * w * c) throw new ArgumentException("object frame buffer shorter than the frames it claims", nameof(pixels));
-        using var scope = NewDisposeScope();
-        var raw = tensor(pixels[..(int)(frameCount * h * w * c)].ToArray(), [frameCount, h, w, c], dtype: ScalarType.Byte);
-        if (device is not null) raw = raw.to(device);
-        return raw.to_type(ScalarType.Float32).div_(255f).permute(0, 3, 1, 2).contiguous().MoveToOuterDisposeScope();
-    }
+    /// <summary>The settings whose decode size is the object size: <see cref="FrameScale"/> times the model's.</summary>
+    public static ModelSettings FrameSettings(ModelSettings settings) => settings with { DecodeScale = settings.DecodeScale * FrameScale };
+
+    /// <summary>Decoded bytes [N, H, W, C] at the object size to float frames [N, C, H, W] in 0..1.</summary>
+    public static Tensor Frames(ReadOnlySpan<byte> pixels, int frameCount, ModelSettings settings, Device? device = null) =>
+        ClipBatch.Frames(pixels, frameCount, FrameSettings(settings), device);
 
     /// <summary>Indices of the frames of [from, to) that are sampled: every <see cref="Stride"/>th from the middle of the first stride, or the middle of a shorter range.</summary>
     public static IReadOnlyList<int> SampledFrames(int from, int to)

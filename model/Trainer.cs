@@ -197,9 +197,8 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         if (videos.Any(v => v.ObjectPixels is null)) throw new InvalidOperationException("object novelty needs every video decoded at the object size too");
         using var backbone = ImageNetBackbone.LoadDefault();
         using var scope = NewDisposeScope();
-        var larger = settings with { DecodeScale = settings.DecodeScale * ObjectNovelty.FrameScale };
-        var bytes = videos.Select(v => tensor(v.ObjectPixels!, [v.FrameCount, larger.DecodeHeight, larger.DecodeWidth, larger.ImageChannels], dtype: ScalarType.Byte)
-            .permute(0, 3, 1, 2).contiguous()).ToList();
+        var larger = ObjectNovelty.FrameSettings(settings);
+        var bytes = FrameTensors(videos, larger, v => v.ObjectPixels!);
         var anomalyFrames = new PseudoAnomalies(larger, bytes).Sequences(HeldOutAnomalies, heldSources, new Random(options.Seed + 1));
         var frames = bytes.Select(b => b.to_type(ScalarType.Float32).div_(255f)).ToList();
         var windows = new List<Tensor>();
@@ -220,8 +219,11 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         return new HeldOutObjects(normal, anomalous);
     }
 
-    private List<Tensor> FrameTensors(IReadOnlyList<TrainingVideo> videos) =>
-        videos.Select(v => tensor(v.Pixels, [v.FrameCount, settings.DecodeHeight, settings.DecodeWidth, settings.ImageChannels], dtype: ScalarType.Byte)
+    private List<Tensor> FrameTensors(IReadOnlyList<TrainingVideo> videos) => FrameTensors(videos, settings, v => v.Pixels);
+
+    /// <summary>Byte frames [N, C, H, W] of every video, from the pixels <paramref name="pixels"/> picks, at the decode size of <paramref name="at"/>.</summary>
+    private static List<Tensor> FrameTensors(IReadOnlyList<TrainingVideo> videos, ModelSettings at, Func<TrainingVideo, byte[]> pixels) =>
+        videos.Select(v => tensor(pixels(v), [v.FrameCount, at.DecodeHeight, at.DecodeWidth, at.ImageChannels], dtype: ScalarType.Byte)
             .permute(0, 3, 1, 2).contiguous()).ToList();
 
     private List<PseudoAnomalies.Source> HeldSources(IReadOnlyList<VideoSplit> splits) =>

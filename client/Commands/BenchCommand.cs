@@ -34,8 +34,7 @@ public static class BenchCommand
         var settings = checkpoint.Header.Settings;
         var format = new FrameFormat(settings.DecodeWidth, settings.DecodeHeight, settings.Colour);
         // A model with object novelty also needs every shard at the object size, as the workers decode it.
-        var objectScale = checkpoint.Header.Calibration.UsesObjects ? ObjectNovelty.FrameScale : 0;
-        var larger = new FrameFormat(settings.DecodeWidth * Math.Max(1, objectScale), settings.DecodeHeight * Math.Max(1, objectScale), settings.Colour);
+        var objects = checkpoint.Header.Calibration.UsesObjects;
         var shardFrames = new ScanOptions().ShardFrames;
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}; model {checkpoint.Id} at {settings.Width}x{settings.Height}, {slots} slot(s)");
         var rssStart = CurrentRssMiB();
@@ -55,11 +54,10 @@ public static class BenchCommand
                 var count = Math.Min(shardFrames, info.FrameCount - first);
                 shards.Add(await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, first - context, count + context,
                     first + count >= info.FrameCount, format, cancellationToken));
-                var enlarged = objectScale == 0 ? null : await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, first - context,
-                    shards[^1].Count, first + count >= info.FrameCount, larger, cancellationToken);
-                if (enlarged is not null && enlarged.Count != shards[^1].Count)
-                    throw new VideoInputException($"{path}: decoded {shards[^1].Count} frames but {enlarged.Count} at the object size");
-                objectShards.Add(enlarged);
+                objectShards.Add(objects
+                    ? await ShardDecoder.DecodeLargerAsync(path, info.Fps, info.StartOffsetSeconds, shards[^1], first + count >= info.FrameCount,
+                        ObjectNovelty.FrameScale, cancellationToken)
+                    : null);
             }
         }
         var decodeSeconds = clock.Elapsed.TotalSeconds;

@@ -72,7 +72,6 @@ public static class TrainCommand
         bool objectFrames = false)
     {
         var format = new FrameFormat(settings.DecodeWidth, settings.DecodeHeight, settings.Colour);
-        var larger = new FrameFormat(settings.DecodeWidth * ObjectNovelty.FrameScale, settings.DecodeHeight * ObjectNovelty.FrameScale, settings.Colour);
         var videos = new List<TrainingVideo>();
         foreach (var path in VideoArchive.List(folder))
         {
@@ -81,10 +80,8 @@ public static class TrainCommand
                 var info = await VideoProbe.ProbeAsync(path, cancellationToken);
                 var frames = await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, 0, info.FrameCount, toEnd: true, format, cancellationToken);
                 var enlarged = objectFrames
-                    ? await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, 0, frames.Count, toEnd: true, larger, cancellationToken)
+                    ? await ShardDecoder.DecodeLargerAsync(path, info.Fps, info.StartOffsetSeconds, frames, toEnd: true, ObjectNovelty.FrameScale, cancellationToken)
                     : null;
-                if (enlarged is not null && enlarged.Count != frames.Count)
-                    throw new VideoInputException($"decoded {frames.Count} frames but {enlarged.Count} at the object size");
                 videos.Add(new TrainingVideo(Path.GetFileName(path), frames.Pixels, frames.Count, abnormal) { ObjectPixels = enlarged?.Pixels });
             }
             catch (VideoInputException e)

@@ -75,12 +75,7 @@ public sealed partial class ClipShardGrain(
                 shard.FrameCount + shard.ContextFrames, shard.ToEnd, format, cancellationToken);
             // Object novelty looks at the moving windows in finer detail: the same frames again, larger.
             if (shard.ObjectScale > 0 && frames.Count > shard.ContextFrames)
-            {
-                var larger = await ShardDecoder.DecodeAsync(input, shard.Fps, shard.StartOffsetSeconds, shard.FirstFrame - shard.ContextFrames,
-                    frames.Count, shard.ToEnd, new FrameFormat(shard.Width * shard.ObjectScale, shard.Height * shard.ObjectScale, shard.Colour), cancellationToken);
-                if (larger.Count != frames.Count) throw new VideoInputException($"decoded {frames.Count} frames but {larger.Count} at the object size");
-                objectPixels = larger.Pixels;
-            }
+                objectPixels = (await ShardDecoder.DecodeLargerAsync(input, shard.Fps, shard.StartOffsetSeconds, frames, shard.ToEnd, shard.ObjectScale, cancellationToken)).Pixels;
         }
         catch (VideoInputException) when (ArchiveLocation.IsBlobReference(shard.Source))
         {

@@ -13,8 +13,7 @@ public static class TrainingFootage
         var frames = await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, 0, info.FrameCount, toEnd: true,
             new FrameFormat(settings.DecodeWidth, settings.DecodeHeight, settings.Colour), CancellationToken.None);
         var larger = objectFrames
-            ? await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, 0, frames.Count, toEnd: true,
-                new FrameFormat(settings.DecodeWidth * ObjectNovelty.FrameScale, settings.DecodeHeight * ObjectNovelty.FrameScale, settings.Colour), CancellationToken.None)
+            ? await ShardDecoder.DecodeLargerAsync(path, info.Fps, info.StartOffsetSeconds, frames, toEnd: true, ObjectNovelty.FrameScale, CancellationToken.None)
             : null;
         return new TrainingVideo(Path.GetFileName(path), frames.Pixels, frames.Count) { ObjectPixels = larger?.Pixels };
     }
