@@ -16,9 +16,10 @@ public static class FrameScorer
     /// earlier frames only give the first scored frame its motion. With a <paramref name="backbone"/> and a fitted
     /// normal object memory, the evidence includes the object novelty of the sampled frames, judged on
     /// <paramref name="objectPixels"/>: the same frames at <see cref="ObjectNovelty.FrameScale"/> times the decode size.
+    /// <paramref name="firstFrame"/> is the frame number in the video of the buffer's first frame, which decides the frames sampled.
     /// </summary>
     public static FrameEvidence ScoreRaw(StadNet model, ModelSettings settings, ReadOnlySpan<byte> pixels,
-        int frameCount, int contextFrames, Device? device = null, ImageNetBackbone? backbone = null, byte[]? objectPixels = null)
+        int frameCount, int contextFrames, Device? device = null, ImageNetBackbone? backbone = null, byte[]? objectPixels = null, int firstFrame = 0)
     {
         if (contextFrames < 0 || contextFrames >= frameCount) throw new ArgumentException("no frames left to score after the context", nameof(contextFrames));
         using (inference_mode())
@@ -29,7 +30,7 @@ public static class FrameScorer
             if (backbone is null || model.Objects.Count == 0) return evidence;
             if (objectPixels is null) throw new ArgumentException("object novelty needs the frames at the object size", nameof(objectPixels));
             var larger = ObjectNovelty.Frames(objectPixels, frameCount, settings, device);
-            return evidence with { Objects = ObjectNovelty.Score(backbone, model.Objects, larger, contextFrames, frameCount) };
+            return evidence with { Objects = ObjectNovelty.Score(backbone, model.Objects, larger, contextFrames, frameCount, firstFrame) };
         }
     }
 

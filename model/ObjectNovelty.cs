@@ -13,7 +13,7 @@ namespace STADNet.Model;
 /// with the most change since <see cref="MotionGap"/> frames before are magnified to the
 /// backbone's 224x224 (where it recognises a bicycle as one) and the frame's evidence is the
 /// largest distance of their features from the normal memory (<see cref="ObjectNormality"/>).
-/// The backbone costs 50 to 66 ms a window on two CPU cores, so one frame in <see cref="Stride"/>
+/// The backbone costs about 40 ms a window on two CPU cores, so one frame in <see cref="Stride"/>
 /// is sampled; the score formula averages the samples around each frame (<see cref="Span"/>).
 /// Call on a model thread.
 /// </summary>
@@ -45,24 +45,29 @@ public static class ObjectNovelty
     public static Tensor Frames(ReadOnlySpan<byte> pixels, int frameCount, ModelSettings settings, Device? device = null) =>
         ClipBatch.Frames(pixels, frameCount, FrameSettings(settings), device);
 
-    /// <summary>Indices of the frames of [from, to) that are sampled: every <see cref="Stride"/>th from the middle of the first stride, or the middle of a shorter range.</summary>
-    public static IReadOnlyList<int> SampledFrames(int from, int to)
+    /// <summary>
+    /// Indices of the frames of [from, to) that are sampled: those whose frame number in the video
+    /// (<paramref name="origin"/> is that of index 0) is <see cref="Stride"/>/2 more than a multiple of
+    /// <see cref="Stride"/>, so a video cut into shards anywhere samples the same frames as the whole.
+    /// </summary>
+    public static IReadOnlyList<int> SampledFrames(int from, int to, int origin = 0)
     {
-        if (to - from <= 0) return [];
-        if (to - from <= Stride) return [from + (to - from) / 2];
         var frames = new List<int>();
-        for (var f = from + Stride / 2; f < to; f += Stride) frames.Add(f);
+        var first = from + (((Stride / 2 - (origin + from)) % Stride) + Stride) % Stride;
+        for (var f = first; f < to; f += Stride) frames.Add(f);
         return frames;
     }
 
     /// <summary>
-    /// Evidence for frames [from, to) of float frames [N, C, H, W] in 0..1: a sampled frame's largest window
-    /// distance, NaN for the frames between samples and for a sampled frame where nothing moves.
+    /// Evidence for frames [from, to) of float frames [N, C, H, W] in 0..1 (<paramref name="origin"/>: the frame number in
+    /// the video of index 0): a sampled frame's largest window distance, NaN for the frames between samples and for a
+    /// sampled frame where nothing moves. A sample's motion partner <see cref="MotionGap"/> frames before must be in
+    /// the buffer (a shard decodes that many context frames) for its evidence to match the whole video's.
     /// </summary>
-    public static float[] Score(ImageNetBackbone backbone, ObjectNormality normality, Tensor frames, int from, int to)
+    public static float[] Score(ImageNetBackbone backbone, ObjectNormality normality, Tensor frames, int from, int to, int origin = 0)
     {
         var evidence = Enumerable.Repeat(float.NaN, to - from).ToArray();
-        var sampled = SampledFrames(from, to);
+        var sampled = SampledFrames(from, to, origin);
         if (sampled.Count == 0) return evidence;
         var values = Largest(backbone, normality, frames, sampled, WindowsPerFrame);
         for (var i = 0; i < sampled.Count; i++) evidence[sampled[i] - from] = values[i];

@@ -6,7 +6,7 @@ namespace STADNet.Model;
 
 /// <summary>
 /// Anomalous clips made from normal footage, for the segment head and the margin loss when no
-/// labelled anomalies exist, in four kinds drawn equally often: frames skipped (everything moves
+/// labelled anomalies exist, in four kinds drawn equally often (<see cref="TrainingKinds"/>): frames skipped (everything moves
 /// two to four times too fast); a foreign patch (a piece of another frame crossing the view faster
 /// than anyone walks); one busy place played two to four times too fast while the rest of the view
 /// keeps time (a lone walker at a cyclist's or skater's speed); and one busy place magnified about
@@ -16,21 +16,28 @@ namespace STADNet.Model;
 /// can still fade in or out at the feathered edge of the place). When a source is too short for
 /// the kind drawn (a held-out tail of 20 to 30 frames fits few large frame skips), another kind is drawn.
 /// Reversed clips are not used: on a two-way walkway, footage played backwards is still normal.
+/// A fifth kind, a turned object (<see cref="PseudoAnomalyKind.TurnedObject"/>), is made for the held-out check only.
 /// Flow is estimated on the altered frames, exactly as for real footage.
 /// </summary>
 public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor> frames)
 {
-    private static readonly int Kinds = Enum.GetValues<PseudoAnomalyKind>().Length;
+    /// <summary>
+    /// The kinds training draws from, equally often. <see cref="PseudoAnomalyKind.TurnedObject"/> is left out: it judges,
+    /// in the held-out check, whether the score sees a new-looking thing that moves at a normal pace, which none of
+    /// these shows (their content is the footage's own, changed in speed or size).
+    /// </summary>
+    public static readonly IReadOnlyList<PseudoAnomalyKind> TrainingKinds =
+        [PseudoAnomalyKind.SkippedFrames, PseudoAnomalyKind.ForeignPatch, PseudoAnomalyKind.SpedUpPlace, PseudoAnomalyKind.MagnifiedPlace];
 
     /// <summary>A range of frames [From, To) of one video that pseudo-anomalies may be cut from.</summary>
     public sealed record Source(int Video, int From, int To);
 
-    /// <summary>[count, C + 2, T, H, W] anomalous clips.</summary>
-    public Tensor Make(int count, IReadOnlyList<Source> sources, Random random)
+    /// <summary>[count, C + 2, T, H, W] anomalous clips of the given kinds (default <see cref="TrainingKinds"/>), drawn equally often.</summary>
+    public Tensor Make(int count, IReadOnlyList<Source> sources, Random random, IReadOnlyList<PseudoAnomalyKind>? kinds = null)
     {
         using var scope = NewDisposeScope();
         var t = settings.ClipFrames;
-        var sequences = Sequences(count, sources, random);
+        var sequences = Sequences(count, sources, random, kinds);
         // One flow pass over all sequences back to back; each sequence's first frame is only context.
         var features = ClipBatch.Features(cat(sequences, 0), settings).reshape(count, t + 1, settings.InputChannels, settings.Height, settings.Width);
         return features[.., 1..].permute(0, 2, 1, 3, 4).contiguous().MoveToOuterDisposeScope();
@@ -40,13 +47,14 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     /// The ClipFrames + 1 float frames [T + 1, C, H, W] at decode size of <paramref name="count"/> pseudo-anomalies, without
     /// their flow. <see cref="Make"/> draws the same clips from the same random state.
     /// </summary>
-    public List<Tensor> Sequences(int count, IReadOnlyList<Source> sources, Random random)
+    public List<Tensor> Sequences(int count, IReadOnlyList<Source> sources, Random random, IReadOnlyList<PseudoAnomalyKind>? kinds = null)
     {
+        kinds ??= TrainingKinds;
         var sequences = new List<Tensor>(count);
         while (sequences.Count < count)
         {
             var source = sources[random.Next(sources.Count)];
-            var sequence = Sequence((PseudoAnomalyKind)random.Next(Kinds), source, sources, random, out _);
+            var sequence = Sequence(kinds[random.Next(kinds.Count)], source, sources, random, out _);
             if (sequence is not null) sequences.Add(sequence);
         }
         return sequences;
@@ -63,6 +71,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         PseudoAnomalyKind.ForeignPatch => ForeignPatch(source, sources, random, out start),
         PseudoAnomalyKind.SpedUpPlace => SpedUpPlace(source, random, out start),
         PseudoAnomalyKind.MagnifiedPlace => MagnifiedPlace(source, random, out start),
+        PseudoAnomalyKind.TurnedObject => TurnedObject(source, sources, random, out start),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown pseudo-anomaly kind"),
     };
 
@@ -118,6 +127,42 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
             var y = (int)Math.Round(Reflect(y0 + vy * i, h - ph));
             var region = clip[.., .., y..(y + ph), x..(x + pw)];
             clip[.., .., y..(y + ph), x..(x + pw)] = region * (1 - mask) + patch * mask;
+        }
+        return clip;
+    }
+
+    /// <summary>
+    /// A normal clip crossed at walking pace (0.5 to 1.5 decode pixels a frame at the default scale) by a walker-sized
+    /// busy place of another held-out frame turned a quarter turn: as wide as a walker is tall, like a bicycle or a
+    /// cart, but made of the footage's own texture, so only its shape is new. It is feathered so no square edge gives it away.
+    /// </summary>
+    private Tensor? TurnedObject(Source source, IReadOnlyList<Source> sources, Random random, out int start)
+    {
+        var clip = NormalClip(source, random, out start);
+        if (clip is null) return null;
+        var donor = sources[random.Next(sources.Count)];
+        var donorClip = NormalClip(donor, random, out _);
+        if (donorClip is null) return null;
+        var length = settings.ClipFrames + 1;
+        long h = settings.DecodeHeight, w = settings.DecodeWidth;
+        var ph = Math.Max(2, (int)(h * (0.15 + 0.15 * random.NextDouble())));
+        var pw = Math.Max(2, (int)(ph * (0.4 + 0.3 * random.NextDouble())));
+        var (py, px) = BusyPlace(donorClip, ph, pw, PlaceStride, random);
+        // Turned a quarter turn, clockwise or anticlockwise: [C, pw, ph].
+        var turned = donorClip[length / 2][.., py..(py + ph), px..(px + pw)].transpose(1, 2).flip(random.Next(2) == 0 ? 1 : 2).unsqueeze(0);
+        int th = pw, tw = ph;
+        if (tw > w || th > h) return null;
+        var mask = Feather(th, tw, clip.device, Math.Max(3f, Math.Min(th, tw) / 5f));
+        var speed = (0.5 + random.NextDouble()) * settings.DecodeScale / 2.0;
+        var angle = random.NextDouble() * 2 * Math.PI;
+        double vx = speed * Math.Cos(angle), vy = speed * Math.Sin(angle);
+        double x0 = random.NextDouble() * (w - tw), y0 = random.NextDouble() * (h - th);
+        for (var i = 0; i < length; i++)
+        {
+            var x = (int)Math.Round(Reflect(x0 + vx * i, w - tw));
+            var y = (int)Math.Round(Reflect(y0 + vy * i, h - th));
+            var region = clip[.., .., y..(y + th), x..(x + tw)];
+            clip[.., .., y..(y + th), x..(x + tw)] = region * (1 - mask) + turned * mask;
         }
         return clip;
     }

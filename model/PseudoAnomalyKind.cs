@@ -11,4 +11,10 @@ public enum PseudoAnomalyKind
     SpedUpPlace,
     /// <summary>One busy place is magnified, wider or bigger than anything that walks there, and so also faster.</summary>
     MagnifiedPlace,
+    /// <summary>
+    /// A busy place of another held-out frame (a walker, mostly) turned on its side crosses the view at walking
+    /// pace: a thing of a shape the camera never showed, moving as things there move. Only the held-out check
+    /// uses it (see <see cref="PseudoAnomalies.TrainingKinds"/>), so it also judges a kind the network never trained on.
+    /// </summary>
+    TurnedObject,
 }

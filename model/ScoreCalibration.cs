@@ -25,10 +25,11 @@ namespace STADNet.Model;
 /// moving in normal footage the most changing windows of the view look to a pretrained ImageNet
 /// backbone. It sees what the network trained on one camera's walkers cannot: that a slow, light
 /// blob is a bicycle. A frame with no sampled moving window in its span adds nothing (z 0).
-/// v is <see cref="ObjectWeight"/>, 0 unless <c>stadnet calibrate --object-weight</c> asks for more (on
-/// Ped2 0.25 separated held-out pseudo-anomalies best; larger weights separated them worse, since every
-/// pseudo-anomaly is made of the footage's own content and few look new to an ImageNet backbone; the
-/// shipped model leaves it out because it does not fit the scan budget yet). In the held-out check a
+/// v is <see cref="ObjectWeight"/>: 0 unless <c>stadnet calibrate --object-weight</c> asks for more; with
+/// <c>auto</c> it is whichever of <see cref="Trainer.ObjectWeightCandidates"/> separates the held-out
+/// pseudo-anomalies best, turned objects (<see cref="PseudoAnomalyKind.TurnedObject"/>) among them. Every
+/// pseudo-anomaly is made of the footage's own content, and few look new to an ImageNet backbone, so on Ped2
+/// the check keeps a small weight (0.25) and finds larger ones worse. In the held-out check a
 /// pseudo-anomalous clip has one sample, which stands for its whole clip.
 /// Without a normal object memory the term drops out.
 /// z_c is a cell's own z-score (<see cref="CellCalibration"/>): the camera is fixed, so a patch
@@ -84,23 +85,49 @@ public sealed record ScoreCalibration(
     public const double ReconstructionWeight = 0.1;
 
 
+    /// <summary>
+    /// The object weights <c>stadnet calibrate</c> compared, with the held-out AUC of each (the one kept is
+    /// <see cref="ObjectWeight"/>, or 0 when it is left out); null when object novelty was not asked for.
+    /// </summary>
+    public IReadOnlyList<ObjectWeightCheck>? ObjectWeightChecks { get; init; }
+
     /// <summary>Whether the score has an object novelty term, so scoring needs the backbone and the frames at the object size.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool UsesObjects => Objects is not null && ObjectWeight > 0;
 
-    /// <summary>The un-smoothed sum of component z-scores, per frame.</summary>
+    /// <summary>The un-smoothed sum of component z-scores, per frame, of evidence that spans a whole video (or held-out clip).</summary>
     public float[] Combine(FrameEvidence evidence)
     {
+        var raw = CombineFrames(evidence);
+        return Objects is null || evidence.Objects is null ? raw : AddObjects(raw, evidence.Objects, ObjectWeight, Objects);
+    }
+
+    /// <summary>
+    /// The object term added to combined evidence: each frame's object novelty (the mean of the samples within
+    /// <see cref="ObjectNovelty.Span"/> frames; see <see cref="Spread"/>) z-scored and weighted; a frame with no sample in its
+    /// span, or unscored (NaN), gains nothing. Sampled evidence of a whole video is needed, since the span crosses shards.
+    /// </summary>
+    public static float[] AddObjects(IReadOnlyList<float> combined, IReadOnlyList<float> samples, double weight, ComponentCalibration calibration)
+    {
+        if (samples.Count != combined.Count) throw new ArgumentException("one object sample slot per frame is needed", nameof(samples));
+        var spread = Spread(samples, ObjectNovelty.Span);
+        var result = new float[combined.Count];
+        for (var i = 0; i < result.Length; i++)
+            result[i] = float.IsNaN(spread[i]) ? combined[i] : (float)(combined[i] + weight * calibration.Z(spread[i]));
+        return result;
+    }
+
+    /// <summary>The per-frame part of <see cref="Combine"/>: every term but the object novelty, which needs its neighbours.</summary>
+    public float[] CombineFrames(FrameEvidence evidence)
+    {
         var raw = new float[evidence.Count];
-        var objects = Objects is not null && evidence.Objects is not null ? Spread(evidence.Objects, ObjectNovelty.Span) : null;
         for (var i = 0; i < raw.Length; i++)
         {
             var sum = Math.Max(0, Appearance.Z(AppearanceCells.TopMean(evidence.Appearance.AsSpan(i * AppearanceCells.Cells, AppearanceCells.Cells), PooledCells)));
             if (Motion is not null && MotionCells is not null) sum += Math.Max(0, Motion.Z(MotionCells.TopMean(evidence.Motion.AsSpan(i * MotionCells.Cells, MotionCells.Cells), PooledCells)));
             if (Divergence is not null) sum += Math.Max(0, Divergence.Z(Math.Log(evidence.Divergence[i] + 1e-6)));
             if (Segment is not null) sum += Math.Max(0, Segment.Z(evidence.Segment[i], minStd: 1));
-            var objectTerm = objects is null || float.IsNaN(objects[i]) ? 0 : ObjectWeight * Objects!.Z(objects[i]);
-            raw[i] = (float)(Novelty.Z(evidence.Novelty[i]) + objectTerm + ReconstructionWeight * sum);
+            raw[i] = (float)(Novelty.Z(evidence.Novelty[i]) + ReconstructionWeight * sum);
         }
         return raw;
     }

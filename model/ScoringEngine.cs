@@ -36,9 +36,9 @@ public sealed class ScoringEngine : IDisposable
     /// needs the same frames at <see cref="ObjectNovelty.FrameScale"/> times the decode size too.
     /// </summary>
     public Task<ShardEvidence> ScoreAsync(string checkpointPath, byte[] pixels, int frameCount, int contextFrames, CancellationToken cancellationToken,
-        byte[]? objectPixels = null)
+        byte[]? objectPixels = null, int firstFrame = 0)
     {
-        var work = new ScoringWork(checkpointPath, pixels, frameCount, contextFrames, objectPixels, cancellationToken);
+        var work = new ScoringWork(checkpointPath, pixels, frameCount, contextFrames, objectPixels, firstFrame, cancellationToken);
         queue.Add(work, cancellationToken);
         return work.Completion.Task;
     }
@@ -68,8 +68,9 @@ public sealed class ScoringEngine : IDisposable
                     var objects = header.Calibration.UsesObjects;
                     if (objects && backbone is null) backbone = ImageNetBackbone.LoadDefault(device);
                     var evidence = FrameScorer.ScoreRaw(loaded.Model, header.Settings, work.Pixels, work.FrameCount, work.ContextFrames, device,
-                        objects ? backbone : null, work.ObjectPixels);
-                    work.Completion.TrySetResult(new ShardEvidence(header.Calibration.Combine(evidence), header.Calibration.Heatmap(evidence)));
+                        objects ? backbone : null, work.ObjectPixels, work.FirstFrame);
+                    work.Completion.TrySetResult(new ShardEvidence(header.Calibration.CombineFrames(evidence), header.Calibration.Heatmap(evidence),
+                        objects ? evidence.Objects : null));
                 }
                 catch (Exception e)
                 {
@@ -92,7 +93,7 @@ public sealed class ScoringEngine : IDisposable
         if (stopped) queue.Dispose();
     }
 
-    private sealed record ScoringWork(string CheckpointPath, byte[] Pixels, int FrameCount, int ContextFrames, byte[]? ObjectPixels, CancellationToken CancellationToken)
+    private sealed record ScoringWork(string CheckpointPath, byte[] Pixels, int FrameCount, int ContextFrames, byte[]? ObjectPixels, int FirstFrame, CancellationToken CancellationToken)
     {
         public TaskCompletionSource<ShardEvidence> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -19,6 +19,14 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
 {
     /// <summary>Held-out anomalous clips, made once so every epoch is judged on the same ones.</summary>
     private const int HeldOutAnomalies = 64;
+    /// <summary>
+    /// Held-out <see cref="PseudoAnomalyKind.TurnedObject"/> clips added in recalibration, a fifth as many as the
+    /// others: the kind judges object novelty, which only recalibration fits (training's epoch check is unchanged).
+    /// </summary>
+    private const int HeldOutTurnedObjects = 16;
+
+    /// <summary>The object weights <c>stadnet calibrate --object-weight auto</c> compares on the held-out check.</summary>
+    public static readonly IReadOnlyList<double> ObjectWeightCandidates = [0, 0.25, 0.5, 1, 2];
 
     public TrainingResult Train(IReadOnlyList<TrainingVideo> videos, string dataDescription, Action<EpochResult>? onEpoch, CancellationToken cancellationToken)
     {
@@ -77,7 +85,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
                 }
                 var heldOut = HeldOutLoss(model, features, heldOutClips, heldOutAnomalies);
                 // Cross-fitting needs two held-out videos; with fewer (AUC NaN), held-out loss alone picks the epoch.
-                var check = Separation(model, splits, features, heldOutAnomalies, ScoreCalibration.DefaultPooledCells, null, 0);
+                var check = Separation(model, splits, features, heldOutAnomalies, ScoreCalibration.DefaultPooledCells, null, [0]);
                 var separation = check.HeldOutAuc;
                 var result = new EpochResult(epoch, trainSum / batches, heldOut, epochClock.Elapsed.TotalSeconds, separation);
                 history.Add(result);
@@ -124,12 +132,16 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     /// <summary>
     /// Refits the normal features and score calibration of a trained model on the footage training uses, and
     /// judges it on the held-out pseudo-anomalies training makes (the same ones, for the same seed). With an
-    /// <paramref name="objectWeight"/> above 0 the normal object memory is fitted too and object novelty joins
-    /// the score; with 0 any memory the model had is cleared.
+    /// <paramref name="objectWeights"/> above 0 the normal object memory is fitted too, the held-out check gains
+    /// <see cref="PseudoAnomalyKind.TurnedObject"/> clips, and of the weights given the one that separates held-out
+    /// pseudo-anomalies best is kept (the smaller on a tie); with only 0 any memory the model had is cleared.
     /// </summary>
     public Recalibration Recalibrate(StadNet model, IReadOnlyList<TrainingVideo> videos, int pooledCells, CancellationToken cancellationToken,
-        double objectWeight = 0)
+        IReadOnlyList<double>? objectWeights = null)
     {
+        objectWeights = objectWeights is { Count: > 0 } ? objectWeights : [0];
+        if (objectWeights.Any(w => w < 0 || !double.IsFinite(w))) throw new ArgumentOutOfRangeException(nameof(objectWeights), "object weights must be 0 or more");
+        var withObjects = objectWeights.Any(w => w > 0);
         settings.Validate();
         TorchRuntime.EnsureInitialised();
         var splits = videos.Select(Split).ToList();
@@ -140,13 +152,13 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         List<Tensor>? features = null;
         try
         {
-            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources);
+            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources, withObjects);
             cancellationToken.ThrowIfCancellationRequested();
-            var objects = objectWeight > 0 ? FitObjects(model, splits, videos, heldSources, cancellationToken) : null;
+            var objects = withObjects ? FitObjects(model, splits, videos, heldSources, cancellationToken) : null;
             if (objects is null) model.Objects.Clear();
             features = Features(frames);
             cancellationToken.ThrowIfCancellationRequested();
-            return Separation(model, splits, features, anomalies, pooledCells, objects, objectWeight);
+            return Separation(model, splits, features, anomalies, pooledCells, objects, objects is null ? [0] : objectWeights);
         }
         finally
         {
@@ -161,7 +173,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     /// pseudo-anomalies (cross-fitted, see <see cref="HeldOutSeparation"/>; NaN with fewer than two held-out videos).
     /// </summary>
     private Recalibration Separation(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> features, Tensor anomalies, int pooledCells,
-        HeldOutObjects? objects, double objectWeight)
+        HeldOutObjects? objects, IReadOnlyList<double> objectWeights)
     {
         model.eval();
         NormalFeatures.Fit(model, features, splits.SelectMany((s, v) => ClipStartsIn(s.TrainFrom, s.TrainTo, settings.ClipFrames).Select(c => (v, c))).ToList());
@@ -169,9 +181,16 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         if (objects is not null) evidence = evidence.Select((e, i) => e with { Objects = objects.Normal[i] }).ToList();
         var anomalous = FrameScorer.ScoreClips(model, settings, anomalies).Split(settings.ClipFrames);
         if (objects is not null) anomalous = anomalous.Select((e, i) => e with { Objects = OneSample(objects.Anomalous[i]) }).ToList();
-        ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e) => ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, objectWeight);
-        var auc = evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, anomalous, Fit) : double.NaN;
-        return new Recalibration(Fit(evidence), evidence.Sum(e => e.Count), auc);
+        ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e, double weight) =>
+            ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, weight);
+        var candidates = objectWeights.Distinct().Order()
+            .Select(w => (Weight: w, Auc: evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, anomalous, e => Fit(e, w)) : double.NaN))
+            .ToList();
+        // The first best keeps the smaller weight on a tie; without an AUC (one held-out video) the smallest weight stands.
+        var best = candidates.Aggregate((a, b) => b.Auc > a.Auc ? b : a);
+        var calibration = Fit(evidence, best.Weight);
+        if (objects is not null) calibration = calibration with { ObjectWeightChecks = candidates.Select(c => new ObjectWeightCheck(c.Weight, c.Auc)).ToList() };
+        return new Recalibration(calibration, evidence.Sum(e => e.Count), best.Auc);
     }
 
     /// <summary>A held-out pseudo-anomaly's object evidence: its one sample, in the middle of the clip.</summary>
@@ -199,7 +218,9 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         using var scope = NewDisposeScope();
         var larger = ObjectNovelty.FrameSettings(settings);
         var bytes = FrameTensors(videos, larger, v => v.ObjectPixels!);
-        var anomalyFrames = new PseudoAnomalies(larger, bytes).Sequences(HeldOutAnomalies, heldSources, new Random(options.Seed + 1));
+        var remade = new PseudoAnomalies(larger, bytes);
+        var anomalyFrames = remade.Sequences(HeldOutAnomalies, heldSources, new Random(options.Seed + 1))
+            .Concat(remade.Sequences(HeldOutTurnedObjects, heldSources, new Random(options.Seed + 2), [PseudoAnomalyKind.TurnedObject])).ToList();
         var frames = bytes.Select(b => b.to_type(ScalarType.Float32).div_(255f)).ToList();
         var windows = new List<Tensor>();
         for (var v = 0; v < frames.Count; v++)
@@ -229,9 +250,17 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     private List<PseudoAnomalies.Source> HeldSources(IReadOnlyList<VideoSplit> splits) =>
         splits.Select((s, v) => new PseudoAnomalies.Source(v, s.HeldFrom - 1, s.HeldTo)).Where(s => s.To - s.From > settings.ClipFrames).ToList();
 
-    /// <summary>Made from their own seed, so training and recalibration judge the same clips.</summary>
-    private Tensor MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources) =>
-        pseudo.Make(HeldOutAnomalies, heldSources, new Random(options.Seed + 1));
+    /// <summary>
+    /// Made from their own seed, so training and recalibration judge the same clips; with <paramref name="turnedObjects"/>
+    /// the <see cref="PseudoAnomalyKind.TurnedObject"/> clips follow, from a seed of their own.
+    /// </summary>
+    private Tensor MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources, bool turnedObjects = false)
+    {
+        var kept = pseudo.Make(HeldOutAnomalies, heldSources, new Random(options.Seed + 1));
+        if (!turnedObjects) return kept;
+        using var turned = pseudo.Make(HeldOutTurnedObjects, heldSources, new Random(options.Seed + 2), [PseudoAnomalyKind.TurnedObject]);
+        using (kept) return cat([kept, turned], 0);
+    }
 
     private sealed record VideoSplit(int TrainFrom, int TrainTo, int HeldFrom, int HeldTo);
 

@@ -42,6 +42,7 @@ public static class BenchCommand
         // 1. Decode only: every video, shard by shard as workers do, to the model's input format.
         var shards = new List<DecodedFrames>();
         var objectShards = new List<DecodedFrames?>();
+        var contexts = new List<int>();
         var clock = Stopwatch.StartNew();
         foreach (var path in VideoArchive.List(spec.Source))
         {
@@ -50,7 +51,8 @@ public static class BenchCommand
             catch (VideoInputException) { continue; }
             for (var first = 0; first < info.FrameCount; first += shardFrames)
             {
-                var context = first > 0 ? 1 : 0;
+                var context = Math.Min(first, objects ? ObjectNovelty.MotionGap : 1); // as the video scan plans shards
+                contexts.Add(context);
                 var count = Math.Min(shardFrames, info.FrameCount - first);
                 shards.Add(await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, first - context, count + context,
                     first + count >= info.FrameCount, format, cancellationToken));
@@ -61,7 +63,7 @@ public static class BenchCommand
             }
         }
         var decodeSeconds = clock.Elapsed.TotalSeconds;
-        var frames = shards.Sum(s => s.Count) - shards.Count(s => s.FirstFrame > 0);
+        var frames = shards.Sum(s => s.Count) - contexts.Sum();
         if (frames == 0) throw new UsageException($"no readable video in {source}");
 
         // 2. Model only: the same shards through the silo's scoring engine, after one warm-up pass.
@@ -70,8 +72,8 @@ public static class BenchCommand
         {
             await engine.ScoreAsync(spec.CheckpointPath, shards[0].Pixels, shards[0].Count, 0, cancellationToken, objectShards[0]?.Pixels);
             clock.Restart();
-            await Task.WhenAll(shards.Select((s, i) => engine.ScoreAsync(spec.CheckpointPath, s.Pixels, s.Count, s.FirstFrame > 0 ? 1 : 0, cancellationToken,
-                objectShards[i]?.Pixels)));
+            await Task.WhenAll(shards.Select((s, i) => engine.ScoreAsync(spec.CheckpointPath, s.Pixels, s.Count, contexts[i], cancellationToken,
+                objectShards[i]?.Pixels, s.FirstFrame)));
             modelSeconds = clock.Elapsed.TotalSeconds;
         }
         shards.Clear();

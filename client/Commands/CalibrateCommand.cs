@@ -21,27 +21,29 @@ public static class CalibrateCommand
             Description = "A frame's appearance and motion evidence is the mean z-score of this many most unusual patch cells.",
             DefaultValueFactory = _ => ScoreCalibration.DefaultPooledCells,
         };
-        var objectWeight = new Option<double>("--object-weight")
+        var objectWeight = new Option<string>("--object-weight")
         {
-            Description = "Weight of the object novelty in the score: moving windows judged by an ImageNet-pretrained ResNet18 against those of the normal footage. 0 (the default) leaves it out; 0.25 separated Ped2's held-out pseudo-anomalies best. It costs about 16 ms a frame on two CPU cores.",
-            DefaultValueFactory = _ => 0,
+            Description = "Weight of the object novelty in the score: moving windows judged by an ImageNet-pretrained ResNet18 against those of the normal footage. "
+                + $"0 (the default) leaves it out; auto keeps whichever of {string.Join(", ", Trainer.ObjectWeightCandidates)} separates the held-out pseudo-anomalies best.",
+            DefaultValueFactory = _ => "0",
         };
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out pseudo-anomalies the calibration is checked on.", DefaultValueFactory = _ => defaults.Seed };
         var command = new Command("calibrate", "Refit a trained model's normal features and score calibration on normal footage, keeping its learned weights.") { folder, model, output, pooled, objectWeight, seed };
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(() =>
-            RunAsync(result.GetValue(folder)!, result.GetValue(model), result.GetValue(output)!, result.GetValue(pooled), result.GetValue(objectWeight), result.GetValue(seed), cancellationToken)));
+            RunAsync(result.GetValue(folder)!, result.GetValue(model), result.GetValue(output)!, result.GetValue(pooled), result.GetValue(objectWeight) ?? "0", result.GetValue(seed), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string folder, string? model, string output, int pooledCells, double objectWeight, int seed, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string folder, string? model, string output, int pooledCells, string objectWeight, int seed, CancellationToken cancellationToken)
     {
         var input = CheckpointFile.Resolve(model);
         var source = Checkpoint.LoadWeights(input);
         if (pooledCells < 1 || pooledCells > source.Settings.HeatmapCells)
             throw new UsageException($"--pooled-cells must be 1 to {source.Settings.HeatmapCells}, the cells of the patch grid");
-        if (objectWeight < 0 || !double.IsFinite(objectWeight)) throw new UsageException("--object-weight must be 0 or more");
+        var weights = ObjectWeights(objectWeight);
         if (!Directory.Exists(folder) && !File.Exists(folder)) throw new DirectoryNotFoundException($"footage not found: {folder}");
-        var videos = await TrainCommand.LoadAsync(folder, source.Settings, abnormal: false, cancellationToken, objectFrames: objectWeight > 0);
+        var withObjects = weights.Any(w => w > 0);
+        var videos = await TrainCommand.LoadAsync(folder, source.Settings, abnormal: false, cancellationToken, objectFrames: withObjects);
         Console.WriteLine($"recalibrating {Path.GetFileName(input)} (format version {source.Version}) on the held-out tails of {videos.Count} videos");
         var trainer = new Trainer(source.Settings, new TrainingOptions { Seed = seed });
         Recalibration result;
@@ -51,7 +53,7 @@ public static class CalibrateCommand
             result = await ModelThread.Run(() =>
             {
                 using var network = source.CreateModel();
-                var refit = trainer.Recalibrate(network, videos, pooledCells, cancellationToken, objectWeight);
+                var refit = trainer.Recalibrate(network, videos, pooledCells, cancellationToken, weights);
                 var header = new CheckpointHeader { Name = source.Name, Settings = source.Settings, Calibration = refit.Calibration, Training = source.Training };
                 Checkpoint.Save(output, header, network); // the weights with their refitted normal features
                 return refit;
@@ -63,11 +65,25 @@ public static class CalibrateCommand
         }
         var saved = Checkpoint.Load(output);
         Console.WriteLine($"{result.HeldOutFrames} held-out frames; held-out AUC, normal against pseudo-anomalous frames (cross-fitted): {result.HeldOutAuc:F4}");
-        if (objectWeight > 0)
+        if (result.Calibration.ObjectWeightChecks is { Count: > 1 } checks)
+            foreach (var candidate in checks)
+                Console.WriteLine($"  object weight {candidate.Weight:G3}: held-out AUC {candidate.HeldOutAuc:F4}");
+        if (withObjects)
             Console.WriteLine(result.Calibration.UsesObjects
-                ? $"object novelty at weight {objectWeight:G3}"
-                : "object novelty left out: too little moves in this footage's held-out frames to judge a moving thing by");
+                ? $"object novelty at weight {result.Calibration.ObjectWeight:G3}"
+                : result.Calibration.Objects is null
+                    ? "object novelty left out: too little moves in this footage's held-out frames to judge a moving thing by"
+                    : "object novelty left out: it did not separate the held-out pseudo-anomalies better");
         Console.WriteLine($"threshold {result.Calibration.Threshold:F3}; wrote {output} (model {saved.Id})");
         return 0;
+    }
+
+    /// <summary>The weights <c>--object-weight</c> asks to compare: one number of 0 or more, or auto.</summary>
+    private static IReadOnlyList<double> ObjectWeights(string value)
+    {
+        if (string.Equals(value, "auto", StringComparison.OrdinalIgnoreCase)) return Trainer.ObjectWeightCandidates;
+        if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var weight) && weight >= 0 && double.IsFinite(weight))
+            return [weight];
+        throw new UsageException("--object-weight must be auto or a number of 0 or more");
     }
 }

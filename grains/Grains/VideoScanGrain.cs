@@ -34,7 +34,11 @@ public sealed partial class VideoScanGrain(
         try
         {
             var info = await ProbeAsync(request.Source, cancellationToken);
-            var (combined, heatmap, failed) = await ScoreShardsAsync(request, info, cancellationToken);
+            var (combined, heatmap, objects, failed) = await ScoreShardsAsync(request, info, cancellationToken);
+            var c = request.Calibration;
+            // The object term spreads each sample over its neighbours, across shard borders: added for the whole video.
+            if (c.ObjectWeight > 0 && objects is not null)
+                combined = ScoreCalibration.AddObjects(combined, objects, c.ObjectWeight, new ComponentCalibration(c.ObjectMean, c.ObjectStd));
             report = BuildReport(request, info, combined, heatmap, failed);
         }
         catch (VideoInputException e)
@@ -76,16 +80,19 @@ public sealed partial class VideoScanGrain(
         }
     }
 
-    private async Task<(float[] Combined, byte[] Heatmap, List<FailedShard> Failed)> ScoreShardsAsync(VideoScanRequest request, VideoInfo info, CancellationToken cancellationToken)
+    private async Task<(float[] Combined, byte[] Heatmap, float[]? Objects, List<FailedShard> Failed)> ScoreShardsAsync(VideoScanRequest request, VideoInfo info,
+        CancellationToken cancellationToken)
     {
         var plan = request.Plan;
+        // Object novelty compares a sampled frame with the one MotionGap frames before, so a shard decodes that many before its own.
+        var context = plan.ObjectScale > 0 ? ObjectNovelty.MotionGap : 1;
         var shards = new List<ClipShard>();
         for (var first = 0; first < info.FrameCount; first += plan.ShardFrames)
         {
             var count = Math.Min(plan.ShardFrames, info.FrameCount - first);
             var last = first + count >= info.FrameCount;
             shards.Add(new ClipShard(request.Source, request.CheckpointPath, info.Fps, first, count, last,
-                first > 0 ? 1 : 0, plan.Width, plan.Height, plan.Colour, info.StartOffsetSeconds, plan.ObjectScale));
+                Math.Min(first, context), plan.Width, plan.Height, plan.Colour, info.StartOffsetSeconds, plan.ObjectScale));
         }
 
         using var slots = new SemaphoreSlim(Math.Max(1, plan.MaxShardsInFlight));
@@ -103,6 +110,7 @@ public sealed partial class VideoScanGrain(
         }));
 
         var scores = new List<float>(info.FrameCount);
+        var objects = plan.ObjectScale > 0 ? new List<float>(info.FrameCount) : null;
         var heatmap = new List<byte>(info.FrameCount * plan.HeatmapCells);
         var cells = plan.HeatmapCells;
         var padded = 0;
@@ -117,6 +125,7 @@ public sealed partial class VideoScanGrain(
                 // A shard that failed every try costs its own frames, not the video: they stay unscored.
                 failed.Add(new FailedShard(shard.FirstFrame, shard.FrameCount, result.Error!));
                 scores.AddRange(Enumerable.Repeat(float.NaN, shard.FrameCount));
+                objects?.AddRange(Enumerable.Repeat(float.NaN, shard.FrameCount));
                 heatmap.AddRange(new byte[shard.FrameCount * cells]);
                 continue;
             }
@@ -127,11 +136,13 @@ public sealed partial class VideoScanGrain(
             }
             var kept = Math.Min(result.Combined.Length, shard.ToEnd ? int.MaxValue : shard.FrameCount);
             scores.AddRange(result.Combined.Take(kept));
+            objects?.AddRange(result.Objects is { } samples ? samples.Take(kept) : Enumerable.Repeat(float.NaN, kept));
             heatmap.AddRange(result.Heatmap.Take(kept * cells));
             // A damaged middle shard can decode short; hold its last frame so later frames keep their place.
             for (var k = result.Combined.Length; !shard.ToEnd && k < shard.FrameCount; k++, padded++)
             {
                 scores.Add(result.Combined[^1]);
+                objects?.Add(float.NaN);
                 heatmap.AddRange(result.Heatmap.AsSpan(result.Heatmap.Length - cells, cells).ToArray());
             }
         }
@@ -140,7 +151,7 @@ public sealed partial class VideoScanGrain(
         var missing = info.FrameCount - scores.Count + padded;
         if (missing > Math.Max(TruncationToleranceFrames, info.FrameCount / 50))
             throw new VideoInputException($"truncated or damaged: only {scores.Count - padded} of {info.FrameCount} frames could be decoded");
-        return (scores.ToArray(), heatmap.ToArray(), failed);
+        return (scores.ToArray(), heatmap.ToArray(), objects?.ToArray(), failed);
     }
 
     /// <summary>

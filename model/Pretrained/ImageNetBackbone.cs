@@ -101,6 +101,9 @@ public sealed class ImageNetBackbone : IDisposable
         var bias = biases.GetValueOrDefault(node.Outputs[0]) ?? (node.Inputs.Count > 2 ? weights[node.Inputs[2]] : null);
         var groups = node.Attributes.TryGetValue("group", out var g) && g.Length > 0 ? g[0] : 1;
         var dilations = node.Attributes.TryGetValue("dilations", out var d) && d.Length == 2 ? d : [1, 1];
+        // Symmetric pads go to the convolution itself: padding a copy first costs a pass over every activation.
+        if (node.Attributes.TryGetValue("pads", out var p) && p.Length == 4 && p[0] == p[2] && p[1] == p[3])
+            return nn.functional.conv2d(input, weights[node.Inputs[1]], bias, Attribute(node, "strides"), padding: [p[0], p[1]], dilation: dilations, groups: groups);
         return nn.functional.conv2d(Pad(input, node, 0), weights[node.Inputs[1]], bias, Attribute(node, "strides"), dilation: dilations, groups: groups);
     }
 

@@ -63,7 +63,7 @@ public sealed class CalibrateCliTests
                 backbone: backbone, objectPixels: intruder.ObjectPixels).Objects!);
         });
         Assert.True(remembered > 0);
-        var sampled = ObjectNovelty.SampledFrames(0, evidence.Length);
+        var sampled = ObjectNovelty.SampledFrames(1, intruder.FrameCount).Select(f => f - 1).ToList(); // evidence starts after the context frame
         var during = sampled.Where(f => f + 1 is >= 32 and <= 47).Select(f => evidence[f]).ToList();
         var before = sampled.Where(f => f + 1 < 28).Select(f => evidence[f]).ToList();
         Assert.NotEmpty(during);
@@ -72,6 +72,23 @@ public sealed class CalibrateCliTests
         (exit, output, error) = await RunAsync("scan", temp.Combine("test"), "--out", temp.Combine("out"), "--model", temp.Combine("objects.ckpt"));
         Assert.True(exit == 0, error);
         Assert.All(Reports.ReadAll(temp.Combine("out")).Single().FrameScores, s => Assert.True(s is { } v && float.IsFinite(v)));
+    }
+
+    [Fact]
+    public async Task Object_weight_auto_compares_every_candidate_on_the_held_out_check_and_keeps_the_best()
+    {
+        using var temp = new TempFolder();
+        for (var i = 0; i < 2; i++) SyntheticFootage.Walkway(temp.Combine("normal", $"{i}.mp4"), 60);
+        var (exit, output, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("auto.ckpt"), "--object-weight", "auto");
+        Assert.True(exit == 0, error);
+        var candidates = output.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, @"object weight ([0-9.]+): held-out AUC ([0-9.]+)"))
+            .Where(m => m.Success).Select(m => (Weight: double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+                Auc: double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(Trainer.ObjectWeightCandidates, candidates.Select(c => c.Weight));
+        var best = candidates.First(c => c.Auc == candidates.Max(x => x.Auc));
+        var calibration = Checkpoint.Load(temp.Combine("auto.ckpt")).Header.Calibration;
+        Assert.Equal(best.Weight, calibration.UsesObjects ? calibration.ObjectWeight : 0);
+        Assert.Contains($"held-out AUC, normal against pseudo-anomalous frames (cross-fitted): {best.Auc:F4}", output);
     }
 
     [Fact]
@@ -86,9 +103,12 @@ public sealed class CalibrateCliTests
         (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--pooled-cells", "0");
         Assert.Equal(2, exit);
         Assert.Contains("--pooled-cells", error);
-        (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--object-weight", "-1");
-        Assert.Equal(2, exit);
-        Assert.Contains("--object-weight", error);
+        foreach (var weight in new[] { "-1", "lots" })
+        {
+            (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--object-weight", weight);
+            Assert.Equal(2, exit);
+            Assert.Contains("--object-weight must be auto or a number", error);
+        }
         Assert.False(File.Exists(temp.Combine("new.ckpt")));
     }
 }

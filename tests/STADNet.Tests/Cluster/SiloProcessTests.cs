@@ -16,14 +16,16 @@ namespace STADNet.Tests.Cluster;
 public sealed class SiloProcessTests(StorageStack stack)
 {
     private static readonly TimeSpan CliTimeout = TimeSpan.FromMinutes(2);
+    private const int Videos = 6;
 
     [Fact]
     public async Task A_detached_scan_survives_a_killed_silo_and_its_blob_reports_match_an_embedded_scan()
     {
         using var temp = new TempFolder();
         var id = Guid.NewGuid().ToString("N")[..8];
-        for (var i = 0; i < 4; i++)
-            SyntheticFootage.Walkway(temp.Combine("clips", $"cam{i}.mp4"), 120, anomaly: i == 2 ? (40, 70) : null);
+        // Enough footage that the job is still running when the first video is done and a silo can be killed.
+        for (var i = 0; i < Videos; i++)
+            SyntheticFootage.Walkway(temp.Combine("clips", $"cam{i}.mp4"), 160, anomaly: i == 2 ? (40, 70) : null);
         var environment = new Dictionary<string, string>
         {
             [SiloEnvironment.Redis] = stack.Redis.ConnectionString,
@@ -64,8 +66,8 @@ public sealed class SiloProcessTests(StorageStack stack)
         }
         Assert.True(killed, "the job completed before a silo could be killed");
         Assert.Equal(ScanProgress.Completed, status.GetProperty("state").GetString());
-        Assert.Equal(4, status.GetProperty("videosTotal").GetInt32());
-        Assert.Equal(4, status.GetProperty("videosDone").GetInt32());
+        Assert.Equal(Videos, status.GetProperty("videosTotal").GetInt32());
+        Assert.Equal(Videos, status.GetProperty("videosDone").GetInt32());
         Assert.Equal(0, status.GetProperty("videosFailed").GetInt32());
 
         (code, output) = await StadnetProcess.RunCliAsync(environment, CliTimeout, "download", $"blob://reports/{id}", temp.Combine("cluster"));
@@ -81,7 +83,7 @@ public sealed class SiloProcessTests(StorageStack stack)
             var got = actual[video].FrameScores;
             Assert.Equal(want.FrameScores.Count, got.Count);
             for (var f = 0; f < got.Count; f++)
-                Assert.True(Math.Abs(want.FrameScores[f]!.Value - got[f]!.Value) <= 1e-4, $"{video} frame {f}");
+                Assert.True(Math.Abs(want.FrameScores[f]!.Value - got[f]!.Value) <= 1e-4, $"{video} frame {f}: embedded {want.FrameScores[f]}, cluster {got[f]}");
         }
 
         // The account key is in no log line of either silo and no report.

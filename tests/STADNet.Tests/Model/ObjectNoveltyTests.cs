@@ -105,7 +105,27 @@ public sealed class ObjectNoveltyTests
         Assert.Equal(2f, spread[10]); // both samples within five frames
         Assert.Equal(3f, spread[20]);
         Assert.True(float.IsNaN(spread[21]));
-        Assert.Equal([5], ObjectNovelty.SampledFrames(0, 10));
-        Assert.Equal([7, 17, 27], ObjectNovelty.SampledFrames(2, 30));
+    }
+
+    [Theory]
+    [InlineData(32)]
+    [InlineData(45)]
+    [InlineData(64)]
+    public void A_video_cut_into_shards_anywhere_samples_the_same_frames_as_the_whole(int shardFrames)
+    {
+        const int frames = 200;
+        var whole = ObjectNovelty.SampledFrames(0, frames);
+        Assert.Equal(Enumerable.Range(0, 20).Select(k => 5 + 10 * k), whole);
+        // A shard's buffer starts MotionGap frames before its own first frame, whose number is the buffer's origin.
+        var sharded = new List<int>();
+        for (var first = 0; first < frames; first += shardFrames)
+        {
+            var context = Math.Min(first, ObjectNovelty.MotionGap);
+            var origin = first - context;
+            var count = Math.Min(shardFrames, frames - first);
+            sharded.AddRange(ObjectNovelty.SampledFrames(context, context + count, origin).Select(f => origin + f));
+        }
+        Assert.Equal(whole, sharded);
+        Assert.Empty(ObjectNovelty.SampledFrames(0, 5)); // shorter than half a stride: no sample
     }
 }

@@ -31,6 +31,43 @@ public sealed class PseudoAnomalyTests
     }
 
     [Fact]
+    public async Task A_turned_object_is_wider_than_tall_and_crosses_the_view_at_walking_pace()
+    {
+        var boxes = await ModelThread.Run(() =>
+        {
+            using var scope = NewDisposeScope();
+            var footage = Footage();
+            var pseudo = new PseudoAnomalies(Settings, [footage]);
+            var sources = new[] { new PseudoAnomalies.Source(0, 0, 60), new PseudoAnomalies.Source(0, 60, (int)footage.shape[0]) };
+            var found = new List<(int Height, int Width, double Moved)>();
+            for (var seed = 0; seed < 10; seed++)
+            {
+                var sequence = pseudo.Sequence(PseudoAnomalyKind.TurnedObject, sources[0], sources, new Random(seed), out var start);
+                if (sequence is null) continue;
+                var normal = footage[start..(start + Settings.ClipFrames + 1)].to_type(ScalarType.Float32) / 255f;
+                var differs = (sequence - normal).abs().gt(1.5 / 255).any(1); // [T + 1, H, W]
+                (double X, double Y, int H, int W) Box(Tensor changed)
+                {
+                    var rows = changed.any(1).nonzero().flatten();
+                    var columns = changed.any(0).nonzero().flatten();
+                    long top = rows.min().item<long>(), bottom = rows.max().item<long>(), left = columns.min().item<long>(), right = columns.max().item<long>();
+                    return ((left + right) / 2.0, (top + bottom) / 2.0, (int)(bottom - top + 1), (int)(right - left + 1));
+                }
+                var first = Box(differs[0]);
+                var last = Box(differs[^1]);
+                found.Add((first.H, first.W, Math.Sqrt(Math.Pow(last.X - first.X, 2) + Math.Pow(last.Y - first.Y, 2))));
+            }
+            return found;
+        });
+        Assert.True(boxes.Count >= 8, $"{boxes.Count} of 10 draws made a clip");
+        // A walker-shaped place (taller than wide) turned on its side; its feathered rim may not differ everywhere.
+        Assert.All(boxes, b => Assert.True(b.Width > b.Height, $"changed area {b.Height}x{b.Width} px is not wider than tall"));
+        // At most 1.5 decode pixels a frame over the clip's frames: a walker's pace, not a cyclist's.
+        Assert.All(boxes, b => Assert.True(b.Moved <= 1.5 * Settings.ClipFrames + 2, $"moved {b.Moved:F1} px in {Settings.ClipFrames} frames"));
+        Assert.DoesNotContain(PseudoAnomalyKind.TurnedObject, PseudoAnomalies.TrainingKinds);
+    }
+
+    [Fact]
     public async Task A_sped_up_place_is_where_someone_walks()
     {
         var changes = await Changes(PseudoAnomalyKind.SpedUpPlace);

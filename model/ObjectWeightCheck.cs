@@ -1,0 +1,4 @@
+namespace STADNet.Model;
+
+/// <summary>One object weight <c>stadnet calibrate</c> compared, and how well the score with it separated held-out pseudo-anomalies (AUC).</summary>
+public sealed record ObjectWeightCheck(double Weight, double HeldOutAuc);
