@@ -21,7 +21,7 @@ namespace STADNet.Model;
 /// encodes them with are ones normal footage never showed there. It counts both ways: a frame more
 /// normal than usual scores lower. w is <see cref="ReconstructionWeight"/>.
 /// O(t) is the mean object novelty (<see cref="ObjectNovelty"/>) of the sampled frames within
-/// <see cref="ObjectNovelty.Span"/> frames centred on t, in the same shard: how unlike anything
+/// <see cref="ObjectNovelty.Span"/> frames centred on t, across the whole video (shards included): how unlike anything
 /// moving in normal footage the most changing windows of the view look to a pretrained ImageNet
 /// backbone. It sees what the network trained on one camera's walkers cannot: that a slow, light
 /// blob is a bicycle. A frame with no sampled moving window in its span adds nothing (z 0).
@@ -29,7 +29,7 @@ namespace STADNet.Model;
 /// <c>auto</c> it is whichever of <see cref="Trainer.ObjectWeightCandidates"/> separates the held-out
 /// pseudo-anomalies best, turned objects (<see cref="PseudoAnomalyKind.TurnedObject"/>) among them. Every
 /// pseudo-anomaly is made of the footage's own content, and few look new to an ImageNet backbone, so on Ped2
-/// the check keeps a small weight (0.25) and finds larger ones worse. In the held-out check a
+/// the check finds no weight above 0 better (0.25 a little worse, larger ones clearly worse) and keeps 0. In the held-out check a
 /// pseudo-anomalous clip has one sample, which stands for its whole clip.
 /// Without a normal object memory the term drops out.
 /// z_c is a cell's own z-score (<see cref="CellCalibration"/>): the camera is fixed, so a patch
@@ -87,7 +87,7 @@ public sealed record ScoreCalibration(
 
     /// <summary>
     /// The object weights <c>stadnet calibrate</c> compared, with the held-out AUC of each (the one kept is
-    /// <see cref="ObjectWeight"/>, or 0 when it is left out); null when object novelty was not asked for.
+    /// <see cref="ObjectWeight"/>, or 0 when <see cref="Objects"/> is null); null when object novelty was not asked for.
     /// </summary>
     public IReadOnlyList<ObjectWeightCheck>? ObjectWeightChecks { get; init; }
 

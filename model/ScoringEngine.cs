@@ -69,11 +69,13 @@ public sealed class ScoringEngine : IDisposable
                     if (objects && backbone is null) backbone = ImageNetBackbone.LoadDefault(device);
                     var evidence = FrameScorer.ScoreRaw(loaded.Model, header.Settings, work.Pixels, work.FrameCount, work.ContextFrames, device,
                         objects ? backbone : null, work.ObjectPixels, work.FirstFrame);
-                    work.Completion.TrySetResult(new ShardEvidence(header.Calibration.CombineFrames(evidence), header.Calibration.Heatmap(evidence),
-                        objects ? evidence.Objects : null));
+                    var result = new ShardEvidence(header.Calibration.CombineFrames(evidence), header.Calibration.Heatmap(evidence), objects ? evidence.Objects : null);
+                    ReleaseWhenIdle();
+                    work.Completion.TrySetResult(result);
                 }
                 catch (Exception e)
                 {
+                    ReleaseWhenIdle();
                     work.Completion.TrySetException(e);
                 }
             }
@@ -83,6 +85,15 @@ public sealed class ScoringEngine : IDisposable
             foreach (var (_, model) in models.Values) model.Dispose();
             backbone?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Memory goes back to the system when no shard waits (before the last result is handed over, so a caller sees it
+    /// gone), not after every shard: the next shard would only fault the same pages in again.
+    /// </summary>
+    private void ReleaseWhenIdle()
+    {
+        if (queue.Count == 0) TorchRuntime.ReleaseFreedMemory();
     }
 
     public void Dispose()

@@ -20,7 +20,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     /// <summary>Held-out anomalous clips, made once so every epoch is judged on the same ones.</summary>
     private const int HeldOutAnomalies = 64;
     /// <summary>
-    /// Held-out <see cref="PseudoAnomalyKind.TurnedObject"/> clips added in recalibration, a fifth as many as the
+    /// Held-out <see cref="PseudoAnomalyKind.TurnedObject"/> clips added in recalibration, a quarter as many as the
     /// others: the kind judges object novelty, which only recalibration fits (training's epoch check is unchanged).
     /// </summary>
     private const int HeldOutTurnedObjects = 16;
@@ -134,7 +134,8 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     /// judges it on the held-out pseudo-anomalies training makes (the same ones, for the same seed). With an
     /// <paramref name="objectWeights"/> above 0 the normal object memory is fitted too, the held-out check gains
     /// <see cref="PseudoAnomalyKind.TurnedObject"/> clips, and of the weights given the one that separates held-out
-    /// pseudo-anomalies best is kept (the smaller on a tie); with only 0 any memory the model had is cleared.
+    /// pseudo-anomalies best is kept (the smaller on a tie); when 0 is kept the memory is cleared. When nothing moves
+    /// in the footage there is no memory to fit, and the check is on training's own pseudo-anomalies only.
     /// </summary>
     public Recalibration Recalibrate(StadNet model, IReadOnlyList<TrainingVideo> videos, int pooledCells, CancellationToken cancellationToken,
         IReadOnlyList<double>? objectWeights = null)
@@ -158,7 +159,16 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
             if (objects is null) model.Objects.Clear();
             features = Features(frames);
             cancellationToken.ThrowIfCancellationRequested();
-            return Separation(model, splits, features, anomalies, pooledCells, objects, objects is null ? [0] : objectWeights);
+            if (objects is null)
+            {
+                using var kept = anomalies[..HeldOutAnomalies];
+                return Separation(model, splits, features, kept, pooledCells, null, [0]);
+            }
+            var result = Separation(model, splits, features, anomalies, pooledCells, objects, objectWeights);
+            if (result.Calibration.UsesObjects) return result;
+            // Weight 0 kept: the memory would only add to the file, and the score is the one without the term.
+            model.Objects.Clear();
+            return result with { Calibration = result.Calibration with { Objects = null, ObjectWeight = 0 } };
         }
         finally
         {
@@ -189,7 +199,8 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         // The first best keeps the smaller weight on a tie; without an AUC (one held-out video) the smallest weight stands.
         var best = candidates.Aggregate((a, b) => b.Auc > a.Auc ? b : a);
         var calibration = Fit(evidence, best.Weight);
-        if (objects is not null) calibration = calibration with { ObjectWeightChecks = candidates.Select(c => new ObjectWeightCheck(c.Weight, c.Auc)).ToList() };
+        if (objects is not null)
+            calibration = calibration with { ObjectWeightChecks = candidates.Select(c => new ObjectWeightCheck(c.Weight, double.IsNaN(c.Auc) ? null : c.Auc)).ToList() };
         return new Recalibration(calibration, evidence.Sum(e => e.Count), best.Auc);
     }
 

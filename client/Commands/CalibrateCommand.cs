@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using STADNet.Model;
 
 namespace STADNet.Client.Commands;
@@ -24,7 +25,7 @@ public static class CalibrateCommand
         var objectWeight = new Option<string>("--object-weight")
         {
             Description = "Weight of the object novelty in the score: moving windows judged by an ImageNet-pretrained ResNet18 against those of the normal footage. "
-                + $"0 (the default) leaves it out; auto keeps whichever of {string.Join(", ", Trainer.ObjectWeightCandidates)} separates the held-out pseudo-anomalies best.",
+                + $"0 (the default) leaves it out; auto keeps whichever of {string.Join(", ", Trainer.ObjectWeightCandidates.Select(w => w.ToString(CultureInfo.InvariantCulture)))} separates the held-out pseudo-anomalies best.",
             DefaultValueFactory = _ => "0",
         };
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out pseudo-anomalies the calibration is checked on.", DefaultValueFactory = _ => defaults.Seed };
@@ -64,15 +65,16 @@ public static class CalibrateCommand
             throw new UsageException(e.Message);
         }
         var saved = Checkpoint.Load(output);
-        Console.WriteLine($"{result.HeldOutFrames} held-out frames; held-out AUC, normal against pseudo-anomalous frames (cross-fitted): {result.HeldOutAuc:F4}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.HeldOutFrames} held-out frames; held-out AUC, normal against pseudo-anomalous frames (cross-fitted): {result.HeldOutAuc:F4}"));
         if (result.Calibration.ObjectWeightChecks is { Count: > 1 } checks)
             foreach (var candidate in checks)
-                Console.WriteLine($"  object weight {candidate.Weight:G3}: held-out AUC {candidate.HeldOutAuc:F4}");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  object weight {candidate.Weight:G3}: held-out AUC {candidate.HeldOutAuc:F4}"));
         if (withObjects)
             Console.WriteLine(result.Calibration.UsesObjects
-                ? $"object novelty at weight {result.Calibration.ObjectWeight:G3}"
-                : result.Calibration.Objects is null
-                    ? "object novelty left out: too little moves in this footage's held-out frames to judge a moving thing by"
+                ? string.Create(CultureInfo.InvariantCulture, $"object novelty at weight {result.Calibration.ObjectWeight:G3}")
+                : result.Calibration.ObjectWeightChecks is null
+                    ? "object novelty left out: too little moves in this footage to judge a moving thing by"
                     : "object novelty left out: it did not separate the held-out pseudo-anomalies better");
         Console.WriteLine($"threshold {result.Calibration.Threshold:F3}; wrote {output} (model {saved.Id})");
         return 0;
@@ -82,7 +84,7 @@ public static class CalibrateCommand
     private static IReadOnlyList<double> ObjectWeights(string value)
     {
         if (string.Equals(value, "auto", StringComparison.OrdinalIgnoreCase)) return Trainer.ObjectWeightCandidates;
-        if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var weight) && weight >= 0 && double.IsFinite(weight))
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) && weight >= 0 && double.IsFinite(weight))
             return [weight];
         throw new UsageException("--object-weight must be auto or a number of 0 or more");
     }

@@ -85,10 +85,23 @@ public sealed class CalibrateCliTests
             .Where(m => m.Success).Select(m => (Weight: double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
                 Auc: double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
         Assert.Equal(Trainer.ObjectWeightCandidates, candidates.Select(c => c.Weight));
-        var best = candidates.First(c => c.Auc == candidates.Max(x => x.Auc));
-        var calibration = Checkpoint.Load(temp.Combine("auto.ckpt")).Header.Calibration;
+        // The checkpoint records every candidate; the best (the smallest weight on a tie) is the one in the score.
+        var checkpoint = Checkpoint.Load(temp.Combine("auto.ckpt"));
+        var calibration = checkpoint.Header.Calibration;
+        var checks = calibration.ObjectWeightChecks!;
+        Assert.Equal(candidates.Select(c => c.Auc), checks.Select(c => Math.Round(c.HeldOutAuc!.Value, 4)));
+        var best = checks.First(c => c.HeldOutAuc == checks.Max(x => x.HeldOutAuc));
         Assert.Equal(best.Weight, calibration.UsesObjects ? calibration.ObjectWeight : 0);
-        Assert.Contains($"held-out AUC, normal against pseudo-anomalous frames (cross-fitted): {best.Auc:F4}", output);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"held-out AUC, normal against pseudo-anomalous frames (cross-fitted): {best.HeldOutAuc:F4}"), output);
+        // Left out, the memory is not kept in the file either.
+        var remembered = await ModelThread.Run(() =>
+        {
+            using var model = checkpoint.CreateModel();
+            return model.Objects.Count;
+        });
+        Assert.Equal(calibration.UsesObjects, remembered > 0);
+        Assert.Equal(calibration.UsesObjects, calibration.Objects is not null);
     }
 
     [Fact]
