@@ -121,14 +121,28 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         var angle = random.NextDouble() * 2 * Math.PI;
         double vx = speed * Math.Cos(angle), vy = speed * Math.Sin(angle);
         double x0 = random.Next((int)w - pw + 1), y0 = random.Next((int)h - ph + 1);
-        for (var i = 0; i < length; i++)
+        // Known fault, kept so training reproduces the shipped model: every position of the path is pasted into every
+        // frame, so the clip shows a still trail of the patch rather than a patch that moves.
+        Cross(clip, patch, mask, x0, y0, vx, vy, trail: true);
+        return clip;
+    }
+
+    /// <summary>
+    /// Pastes the feathered patch [1, C, ph, pw] along a path from (x0, y0) at (vx, vy) pixels a frame, bouncing off
+    /// the edges: frame i gets it at the path's i-th position, or, as a <paramref name="trail"/>, every frame gets every position.
+    /// </summary>
+    private static void Cross(Tensor clip, Tensor patch, Tensor mask, double x0, double y0, double vx, double vy, bool trail = false)
+    {
+        long h = clip.shape[2], w = clip.shape[3];
+        int ph = (int)patch.shape[2], pw = (int)patch.shape[3];
+        for (var i = 0; i < clip.shape[0]; i++)
         {
             var x = (int)Math.Round(Reflect(x0 + vx * i, w - pw));
             var y = (int)Math.Round(Reflect(y0 + vy * i, h - ph));
-            var region = clip[.., .., y..(y + ph), x..(x + pw)];
-            clip[.., .., y..(y + ph), x..(x + pw)] = region * (1 - mask) + patch * mask;
+            var frames = trail ? .. : i..(i + 1);
+            var region = clip[frames, .., y..(y + ph), x..(x + pw)];
+            clip[frames, .., y..(y + ph), x..(x + pw)] = region * (1 - mask) + patch * mask;
         }
-        return clip;
     }
 
     /// <summary>
@@ -157,13 +171,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         var angle = random.NextDouble() * 2 * Math.PI;
         double vx = speed * Math.Cos(angle), vy = speed * Math.Sin(angle);
         double x0 = random.NextDouble() * (w - tw), y0 = random.NextDouble() * (h - th);
-        for (var i = 0; i < length; i++)
-        {
-            var x = (int)Math.Round(Reflect(x0 + vx * i, w - tw));
-            var y = (int)Math.Round(Reflect(y0 + vy * i, h - th));
-            var region = clip[.., .., y..(y + th), x..(x + tw)];
-            clip[.., .., y..(y + th), x..(x + tw)] = region * (1 - mask) + turned * mask;
-        }
+        Cross(clip, turned, mask, x0, y0, vx, vy);
         return clip;
     }
 

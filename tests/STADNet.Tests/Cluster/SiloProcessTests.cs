@@ -83,7 +83,9 @@ public sealed class SiloProcessTests(StorageStack stack)
             var got = actual[video].FrameScores;
             Assert.Equal(want.FrameScores.Count, got.Count);
             for (var f = 0; f < got.Count; f++)
-                Assert.True(Math.Abs(want.FrameScores[f]!.Value - got[f]!.Value) <= 1e-4, $"{video} frame {f}: embedded {want.FrameScores[f]}, cluster {got[f]}");
+                // Object novelty's backbone sums floats in an order that depends on how many windows share a pass (shard size).
+                Assert.True(Math.Abs(want.FrameScores[f]!.Value - got[f]!.Value) <= 2e-3 + 1e-4 * Math.Abs(want.FrameScores[f]!.Value),
+                    $"{video} frame {f}: embedded {want.FrameScores[f]}, cluster {got[f]}");
         }
 
         // The account key is in no log line of either silo and no report.

@@ -64,6 +64,8 @@ public sealed class PseudoAnomalyTests
         Assert.All(boxes, b => Assert.True(b.Width > b.Height, $"changed area {b.Height}x{b.Width} px is not wider than tall"));
         // At most 1.5 decode pixels a frame over the clip's frames: a walker's pace, not a cyclist's.
         Assert.All(boxes, b => Assert.True(b.Moved <= 1.5 * Settings.ClipFrames + 2, $"moved {b.Moved:F1} px in {Settings.ClipFrames} frames"));
+        // It moves: each frame shows it once, where it is then, not a still trail of its whole path.
+        Assert.True(boxes.Count(b => b.Moved >= 2) >= boxes.Count - 2, $"moved {string.Join(", ", boxes.Select(b => b.Moved.ToString("F1")))} px");
         Assert.DoesNotContain(PseudoAnomalyKind.TurnedObject, PseudoAnomalies.TrainingKinds);
     }
 
