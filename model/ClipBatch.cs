@@ -22,6 +22,13 @@ public static class ClipBatch
     /// <summary>Decoded bytes [N, H, W, C] at decode size to float frames [N, C, H, W] in 0..1.</summary>
     public static Tensor Frames(ReadOnlySpan<byte> pixels, int frameCount, ModelSettings settings, Device? device = null)
     {
+        using var scope = NewDisposeScope();
+        return Bytes(pixels, frameCount, settings, device).to_type(ScalarType.Float32).div_(255f).contiguous().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Decoded bytes [N, H, W, C] at decode size as a byte tensor [N, C, H, W] (a permuted view), for callers that convert only some frames.</summary>
+    public static Tensor Bytes(ReadOnlySpan<byte> pixels, int frameCount, ModelSettings settings, Device? device = null)
+    {
         if (frameCount < 1) throw new ArgumentException("at least one frame is needed", nameof(frameCount));
         TorchRuntime.EnsureInitialised();
         if (pixels.Length < frameCount * settings.BytesPerFrame) throw new ArgumentException("pixel buffer shorter than the frames it claims", nameof(pixels));
@@ -29,7 +36,7 @@ public static class ClipBatch
         var raw = tensor(pixels[..(frameCount * settings.BytesPerFrame)].ToArray(),
             [frameCount, settings.DecodeHeight, settings.DecodeWidth, settings.ImageChannels], dtype: ScalarType.Byte);
         if (device is not null) raw = raw.to(device);
-        return raw.to_type(ScalarType.Float32).div_(255f).permute(0, 3, 1, 2).contiguous().MoveToOuterDisposeScope();
+        return raw.permute(0, 3, 1, 2).MoveToOuterDisposeScope();
     }
 
     /// <summary>Per-frame features [N, C + 2, H, W]. The first frame's flow is zero: a context frame before it gives it motion.</summary>

@@ -25,8 +25,7 @@ public static class FrameScorer
         using (inference_mode())
         using (var scope = NewDisposeScope())
         {
-            var frames = ClipBatch.Frames(pixels, frameCount, settings, device);
-            var evidence = ScoreFeatures(model, settings, ClipBatch.Features(frames, settings)[contextFrames..]);
+            var evidence = ScoreFeatures(model, settings, ClipBatch.Features(pixels, frameCount, settings, device)[contextFrames..]);
             if (backbone is null || model.Objects.Count == 0) return evidence;
             if (objectPixels is null) throw new ArgumentException("object novelty needs the frames at the object size", nameof(objectPixels));
             var larger = ObjectNovelty.Frames(objectPixels, frameCount, settings, device);

@@ -41,9 +41,15 @@ public static class ObjectNovelty
     /// <summary>The settings whose decode size is the object size: <see cref="FrameScale"/> times the model's.</summary>
     public static ModelSettings FrameSettings(ModelSettings settings) => settings with { DecodeScale = settings.DecodeScale * FrameScale };
 
-    /// <summary>Decoded bytes [N, H, W, C] at the object size to float frames [N, C, H, W] in 0..1.</summary>
+    /// <summary>Decoded bytes [N, H, W, C] at the object size as byte frames [N, C, H, W]; the frames a score uses are converted there.</summary>
     public static Tensor Frames(ReadOnlySpan<byte> pixels, int frameCount, ModelSettings settings, Device? device = null) =>
-        ClipBatch.Frames(pixels, frameCount, FrameSettings(settings), device);
+        ClipBatch.Bytes(pixels, frameCount, FrameSettings(settings), device);
+
+    /// <summary>
+    /// Frames a shard starting at frame <paramref name="first"/> decodes before its own: one, so its first frame has
+    /// motion, or <see cref="MotionGap"/> with object novelty, so its sampled frames have their motion partners.
+    /// </summary>
+    public static int ShardContext(int first, bool withObjects) => Math.Min(first, withObjects ? MotionGap : 1);
 
     /// <summary>
     /// Indices of the frames of [from, to) that are sampled: those whose frame number in the video
@@ -59,7 +65,7 @@ public static class ObjectNovelty
     }
 
     /// <summary>
-    /// Evidence for frames [from, to) of float frames [N, C, H, W] in 0..1 (<paramref name="origin"/>: the frame number in
+    /// Evidence for frames [from, to) of frames [N, C, H, W] (bytes, or floats in 0..1) (<paramref name="origin"/>: the frame number in
     /// the video of index 0): a sampled frame's largest window distance, NaN for the frames between samples and for a
     /// sampled frame where nothing moves. A sample's motion partner <see cref="MotionGap"/> frames before must be in
     /// the buffer (a shard decodes that many context frames) for its evidence to match the whole video's.
@@ -124,8 +130,14 @@ public static class ObjectNovelty
         if (side < 4 || columns < 1) throw new ArgumentException("frames are too small for object windows", nameof(frames));
         using var index = tensor(indices.Select(i => (long)i).ToArray(), device: frames.device);
         using var earlierIndex = tensor(indices.Select(i => (long)Math.Max(0, i - MotionGap)).ToArray(), device: frames.device);
-        var current = frames.index_select(0, index)[.., .., ..(int)(WindowRows * side), ..(int)(columns * side)];
-        var earlier = frames.index_select(0, earlierIndex)[.., .., ..(int)(WindowRows * side), ..(int)(columns * side)];
+        // Only the listed frames and their motion partners become floats: two frames in ten of a shard.
+        Tensor Pick(Tensor which)
+        {
+            var picked = frames.index_select(0, which)[.., .., ..(int)(WindowRows * side), ..(int)(columns * side)];
+            return picked.dtype == ScalarType.Byte ? picked.to_type(ScalarType.Float32).div_(255f) : picked;
+        }
+        var current = Pick(index);
+        var earlier = Pick(earlierIndex);
         var changed = (current - earlier).abs().amax([1], keepdim: true).gt(ChangeLevel).to_type(ScalarType.Float32);
         var moving = nn.functional.avg_pool2d(changed, [side, side]).flatten(1).cpu().data<float>().ToArray(); // [S * rows * columns]
         var cells = (int)(WindowRows * columns);

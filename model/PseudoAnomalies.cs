@@ -102,7 +102,6 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     {
         var clip = NormalClip(source, random, out start);
         if (clip is null) return null;
-        var length = settings.ClipFrames + 1;
         long h = settings.DecodeHeight, w = settings.DecodeWidth;
 
         // The intruder: a patch of some other frame, somewhere else, feathered so its square edge is not the tell.
@@ -226,16 +225,16 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     }
 
     /// <summary>
-    /// Top-left corner of a place of the given size where the clip changes between its first and
-    /// last frame, drawn with probability in proportion to how much it changes there: where people
-    /// walk, seldom bare ground, and not always the same busiest place.
-    /// </summary>
-    /// <summary>
     /// Step between candidate busy places: 4 decode pixels at the default decode scale, and in proportion at
     /// others, so the same random draw picks the same place when the clips are remade larger.
     /// </summary>
     private int PlaceStride => 2 * settings.DecodeScale;
 
+    /// <summary>
+    /// Top-left corner of a place of the given size where the clip changes between its first and
+    /// last frame, drawn with probability in proportion to how much it changes there: where people
+    /// walk, seldom bare ground, and not always the same busiest place.
+    /// </summary>
     private static (int Y, int X) BusyPlace(Tensor clip, int ph, int pw, int stride, Random random)
     {
         using var scope = NewDisposeScope();

@@ -163,20 +163,7 @@ public sealed record ScoreCalibration(
     {
         var half = Math.Max(0, window / 2);
         var result = new float[raw.Count];
-        for (var i = 0; i < raw.Count; i++)
-        {
-            if (float.IsNaN(raw[i])) { result[i] = float.NaN; continue; }
-            int from = Math.Max(0, i - half), to = Math.Min(raw.Count - 1, i + half);
-            double sum = 0;
-            var count = 0;
-            for (var j = from; j <= to; j++)
-            {
-                if (float.IsNaN(raw[j])) continue;
-                sum += raw[j];
-                count++;
-            }
-            result[i] = (float)(sum / count);
-        }
+        for (var i = 0; i < raw.Count; i++) result[i] = float.IsNaN(raw[i]) ? float.NaN : WindowMean(raw, i, half);
         return result;
     }
 
@@ -188,19 +175,22 @@ public sealed record ScoreCalibration(
     {
         var half = Math.Max(0, span / 2);
         var result = new float[sparse.Count];
-        for (var i = 0; i < sparse.Count; i++)
-        {
-            double sum = 0;
-            var count = 0;
-            for (var j = Math.Max(0, i - half); j <= Math.Min(sparse.Count - 1, i + half); j++)
-            {
-                if (float.IsNaN(sparse[j])) continue;
-                sum += sparse[j];
-                count++;
-            }
-            result[i] = count == 0 ? float.NaN : (float)(sum / count);
-        }
+        for (var i = 0; i < sparse.Count; i++) result[i] = WindowMean(sparse, i, half);
         return result;
+    }
+
+    /// <summary>Mean of the values that are not NaN within <paramref name="half"/> frames of frame i; NaN when there are none.</summary>
+    private static float WindowMean(IReadOnlyList<float> values, int i, int half)
+    {
+        double sum = 0;
+        var count = 0;
+        for (var j = Math.Max(0, i - half); j <= Math.Min(values.Count - 1, i + half); j++)
+        {
+            if (float.IsNaN(values[j])) continue;
+            sum += values[j];
+            count++;
+        }
+        return count == 0 ? float.NaN : (float)(sum / count);
     }
 
     /// <summary>Fits the formula on held-out normal footage, one evidence record per video.</summary>

@@ -69,7 +69,7 @@ public sealed class ScoringEngine : IDisposable
                     if (objects && backbone is null) backbone = ImageNetBackbone.LoadDefault(device);
                     var evidence = FrameScorer.ScoreRaw(loaded.Model, header.Settings, work.Pixels, work.FrameCount, work.ContextFrames, device,
                         objects ? backbone : null, work.ObjectPixels, work.FirstFrame);
-                    var result = new ShardEvidence(header.Calibration.CombineFrames(evidence), header.Calibration.Heatmap(evidence), objects ? evidence.Objects : null);
+                    var result = new ShardEvidence(header.Calibration.CombineFrames(evidence), header.Calibration.Heatmap(evidence), evidence.Objects);
                     ReleaseWhenIdle();
                     work.Completion.TrySetResult(result);
                 }

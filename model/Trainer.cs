@@ -153,17 +153,13 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         List<Tensor>? features = null;
         try
         {
-            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources, withObjects);
-            cancellationToken.ThrowIfCancellationRequested();
             var objects = withObjects ? FitObjects(model, splits, videos, heldSources, cancellationToken) : null;
             if (objects is null) model.Objects.Clear();
+            cancellationToken.ThrowIfCancellationRequested();
+            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources, turnedObjects: objects is not null);
             features = Features(frames);
             cancellationToken.ThrowIfCancellationRequested();
-            if (objects is null)
-            {
-                using var kept = anomalies[..HeldOutAnomalies];
-                return Separation(model, splits, features, kept, pooledCells, null, [0]);
-            }
+            if (objects is null) return Separation(model, splits, features, anomalies, pooledCells, null, [0]);
             var result = Separation(model, splits, features, anomalies, pooledCells, objects, objectWeights);
             if (result.Calibration.UsesObjects) return result;
             // Weight 0 kept: the memory would only add to the file, and the score is the one without the term.
@@ -230,22 +226,20 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         var larger = ObjectNovelty.FrameSettings(settings);
         var bytes = FrameTensors(videos, larger, v => v.ObjectPixels!);
         var remade = new PseudoAnomalies(larger, bytes);
-        var anomalyFrames = remade.Sequences(HeldOutAnomalies, heldSources, new Random(options.Seed + 1))
-            .Concat(remade.Sequences(HeldOutTurnedObjects, heldSources, new Random(options.Seed + 2), [PseudoAnomalyKind.TurnedObject])).ToList();
-        var frames = bytes.Select(b => b.to_type(ScalarType.Float32).div_(255f)).ToList();
+        var anomalyFrames = HeldOutRecipe(turnedObjects: true).SelectMany(r => remade.Sequences(r.Count, heldSources, r.Random, r.Kinds)).ToList();
         var windows = new List<Tensor>();
-        for (var v = 0; v < frames.Count; v++)
+        for (var v = 0; v < bytes.Count; v++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var video = NewDisposeScope();
             var sampled = ObjectNovelty.SampledFrames(splits[v].TrainFrom, splits[v].TrainTo);
-            if (sampled.Count > 0) windows.Add(ObjectNovelty.NormalWindows(backbone, frames[v], sampled).MoveToOuterDisposeScope());
+            if (sampled.Count > 0) windows.Add(ObjectNovelty.NormalWindows(backbone, bytes[v], sampled).MoveToOuterDisposeScope());
         }
         var all = cat(windows.Where(w => w.shape[0] > 0).DefaultIfEmpty(zeros(0, ImageNetBackbone.FeatureLength)).ToList(), 0);
         if (all.shape[0] == 0) return null;
         model.Objects.Fit(all);
         var normal = splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1)
-            .Select(x => ObjectNovelty.Score(backbone, model.Objects, frames[x.v], x.s.HeldFrom, x.s.HeldTo)).ToList();
+            .Select(x => ObjectNovelty.Score(backbone, model.Objects, bytes[x.v], x.s.HeldFrom, x.s.HeldTo)).ToList();
         var middle = 1 + settings.ClipFrames / 2;
         var anomalous = anomalyFrames.Select(f => ObjectNovelty.Largest(backbone, model.Objects, f, [middle], ObjectNovelty.WindowsPerFrame)[0]).ToList();
         return new HeldOutObjects(normal, anomalous);
@@ -267,10 +261,19 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     /// </summary>
     private Tensor MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources, bool turnedObjects = false)
     {
-        var kept = pseudo.Make(HeldOutAnomalies, heldSources, new Random(options.Seed + 1));
-        if (!turnedObjects) return kept;
-        using var turned = pseudo.Make(HeldOutTurnedObjects, heldSources, new Random(options.Seed + 2), [PseudoAnomalyKind.TurnedObject]);
-        using (kept) return cat([kept, turned], 0);
+        using var scope = NewDisposeScope();
+        var parts = HeldOutRecipe(turnedObjects).Select(r => pseudo.Make(r.Count, heldSources, r.Random, r.Kinds)).ToList();
+        return (parts.Count == 1 ? parts[0] : cat(parts, 0)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// How the held-out pseudo-anomalies are drawn, the same at the decode size and at the object size: training's kinds
+    /// from seed + 1 and, with <paramref name="turnedObjects"/>, the turned objects from seed + 2.
+    /// </summary>
+    private IEnumerable<(int Count, Random Random, IReadOnlyList<PseudoAnomalyKind>? Kinds)> HeldOutRecipe(bool turnedObjects)
+    {
+        yield return (HeldOutAnomalies, new Random(options.Seed + 1), null);
+        if (turnedObjects) yield return (HeldOutTurnedObjects, new Random(options.Seed + 2), [PseudoAnomalyKind.TurnedObject]);
     }
 
     private sealed record VideoSplit(int TrainFrom, int TrainTo, int HeldFrom, int HeldTo);

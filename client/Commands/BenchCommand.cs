@@ -51,7 +51,7 @@ public static class BenchCommand
             catch (VideoInputException) { continue; }
             for (var first = 0; first < info.FrameCount; first += shardFrames)
             {
-                var context = Math.Min(first, objects ? ObjectNovelty.MotionGap : 1); // as the video scan plans shards
+                var context = ObjectNovelty.ShardContext(first, objects); // as the video scan plans shards
                 contexts.Add(context);
                 var count = Math.Min(shardFrames, info.FrameCount - first);
                 shards.Add(await ShardDecoder.DecodeAsync(path, info.Fps, info.StartOffsetSeconds, first - context, count + context,

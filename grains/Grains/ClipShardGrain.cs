@@ -86,8 +86,7 @@ public sealed partial class ClipShardGrain(
         if (frames.Count <= shard.ContextFrames)
             return frames.Count == 0 ? throw new VideoInputException("no frames could be decoded") : new SegmentScores(shard.FirstFrame, [], [], null);
         var checkpoint = await checkpoints.LocalPathAsync(shard.CheckpointPath, cancellationToken);
-        var evidence = await engine.ScoreAsync(checkpoint, frames.Pixels, frames.Count, shard.ContextFrames, cancellationToken, objectPixels,
-            shard.FirstFrame - shard.ContextFrames);
+        var evidence = await engine.ScoreAsync(checkpoint, frames.Pixels, frames.Count, shard.ContextFrames, cancellationToken, objectPixels, frames.FirstFrame);
         return new SegmentScores(shard.FirstFrame, evidence.Combined, evidence.Heatmap, null, evidence.Objects);
     }
 

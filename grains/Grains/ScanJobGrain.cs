@@ -91,9 +91,8 @@ public sealed partial class ScanJobGrain(
             var checkpoint = await Task.Run(() => Checkpoint.Load(local));
             var model = new ModelStamp(checkpoint.Id, checkpoint.Version, checkpoint.Header.Name);
             var c = checkpoint.Header.Calibration;
-            var calibration = c.UsesObjects
-                ? new ScoreCalibrationInfo(c.Mean, c.Std, c.Threshold, c.SmoothingWindow, c.ObjectWeight, c.Objects!.Mean, c.Objects.Std)
-                : new ScoreCalibrationInfo(c.Mean, c.Std, c.Threshold, c.SmoothingWindow);
+            var calibration = new ScoreCalibrationInfo(c.Mean, c.Std, c.Threshold, c.SmoothingWindow,
+                c.UsesObjects ? c.ObjectWeight : 0, c.Objects?.Mean ?? 0, c.Objects?.Std ?? 1);
             var s = checkpoint.Header.Settings;
             var plan = new ShardPlan(options.Value.ShardFrames, s.DecodeWidth, s.DecodeHeight, s.Colour, options.Value.MaxShardsInFlight,
                 s.HeatmapColumns, s.HeatmapRows, c.UsesObjects ? ObjectNovelty.FrameScale : 0);

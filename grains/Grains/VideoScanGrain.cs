@@ -84,15 +84,13 @@ public sealed partial class VideoScanGrain(
         CancellationToken cancellationToken)
     {
         var plan = request.Plan;
-        // Object novelty compares a sampled frame with the one MotionGap frames before, so a shard decodes that many before its own.
-        var context = plan.ObjectScale > 0 ? ObjectNovelty.MotionGap : 1;
         var shards = new List<ClipShard>();
         for (var first = 0; first < info.FrameCount; first += plan.ShardFrames)
         {
             var count = Math.Min(plan.ShardFrames, info.FrameCount - first);
             var last = first + count >= info.FrameCount;
             shards.Add(new ClipShard(request.Source, request.CheckpointPath, info.Fps, first, count, last,
-                Math.Min(first, context), plan.Width, plan.Height, plan.Colour, info.StartOffsetSeconds, plan.ObjectScale));
+                ObjectNovelty.ShardContext(first, plan.ObjectScale > 0), plan.Width, plan.Height, plan.Colour, info.StartOffsetSeconds, plan.ObjectScale));
         }
 
         using var slots = new SemaphoreSlim(Math.Max(1, plan.MaxShardsInFlight));
