@@ -120,17 +120,15 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         var angle = random.NextDouble() * 2 * Math.PI;
         double vx = speed * Math.Cos(angle), vy = speed * Math.Sin(angle);
         double x0 = random.Next((int)w - pw + 1), y0 = random.Next((int)h - ph + 1);
-        // Known fault, kept so training reproduces the shipped model: every position of the path is pasted into every
-        // frame, so the clip shows a still trail of the patch rather than a patch that moves.
-        Cross(clip, patch, mask, x0, y0, vx, vy, trail: true);
+        Cross(clip, patch, mask, x0, y0, vx, vy);
         return clip;
     }
 
     /// <summary>
     /// Pastes the feathered patch [1, C, ph, pw] along a path from (x0, y0) at (vx, vy) pixels a frame, bouncing off
-    /// the edges: frame i gets it at the path's i-th position, or, as a <paramref name="trail"/>, every frame gets every position.
+    /// the edges: frame i gets it at the path's i-th position.
     /// </summary>
-    private static void Cross(Tensor clip, Tensor patch, Tensor mask, double x0, double y0, double vx, double vy, bool trail = false)
+    private static void Cross(Tensor clip, Tensor patch, Tensor mask, double x0, double y0, double vx, double vy)
     {
         long h = clip.shape[2], w = clip.shape[3];
         int ph = (int)patch.shape[2], pw = (int)patch.shape[3];
@@ -138,9 +136,8 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         {
             var x = (int)Math.Round(Reflect(x0 + vx * i, w - pw));
             var y = (int)Math.Round(Reflect(y0 + vy * i, h - ph));
-            var frames = trail ? .. : i..(i + 1);
-            var region = clip[frames, .., y..(y + ph), x..(x + pw)];
-            clip[frames, .., y..(y + ph), x..(x + pw)] = region * (1 - mask) + patch * mask;
+            var region = clip[i..(i + 1), .., y..(y + ph), x..(x + pw)];
+            clip[i..(i + 1), .., y..(y + ph), x..(x + pw)] = region * (1 - mask) + patch * mask;
         }
     }
 

@@ -33,40 +33,65 @@ public sealed class PseudoAnomalyTests
     [Fact]
     public async Task A_turned_object_is_wider_than_tall_and_crosses_the_view_at_walking_pace()
     {
-        var boxes = await ModelThread.Run(() =>
-        {
-            using var scope = NewDisposeScope();
-            var footage = Footage();
-            var pseudo = new PseudoAnomalies(Settings, [footage]);
-            var sources = new[] { new PseudoAnomalies.Source(0, 0, 60), new PseudoAnomalies.Source(0, 60, (int)footage.shape[0]) };
-            var found = new List<(int Height, int Width, double Moved)>();
-            for (var seed = 0; seed < 10; seed++)
-            {
-                var sequence = pseudo.Sequence(PseudoAnomalyKind.TurnedObject, sources[0], sources, new Random(seed), out var start);
-                if (sequence is null) continue;
-                var normal = footage[start..(start + Settings.ClipFrames + 1)].to_type(ScalarType.Float32) / 255f;
-                var differs = (sequence - normal).abs().gt(1.5 / 255).any(1); // [T + 1, H, W]
-                (double X, double Y, int H, int W) Box(Tensor changed)
-                {
-                    var rows = changed.any(1).nonzero().flatten();
-                    var columns = changed.any(0).nonzero().flatten();
-                    long top = rows.min().item<long>(), bottom = rows.max().item<long>(), left = columns.min().item<long>(), right = columns.max().item<long>();
-                    return ((left + right) / 2.0, (top + bottom) / 2.0, (int)(bottom - top + 1), (int)(right - left + 1));
-                }
-                var first = Box(differs[0]);
-                var last = Box(differs[^1]);
-                found.Add((first.H, first.W, Math.Sqrt(Math.Pow(last.X - first.X, 2) + Math.Pow(last.Y - first.Y, 2))));
-            }
-            return found;
-        });
-        Assert.True(boxes.Count >= 8, $"{boxes.Count} of 10 draws made a clip");
+        var draws = await FrameBoxes(PseudoAnomalyKind.TurnedObject);
+        Assert.True(draws.Count >= 8, $"{draws.Count} of 10 draws made a clip");
         // A walker-shaped place (taller than wide) turned on its side; its feathered rim may not differ everywhere.
-        Assert.All(boxes, b => Assert.True(b.Width > b.Height, $"changed area {b.Height}x{b.Width} px is not wider than tall"));
+        Assert.All(draws, d => Assert.True(d[0].W > d[0].H, $"changed area {d[0].H}x{d[0].W} px is not wider than tall"));
         // At most 1.5 decode pixels a frame over the clip's frames: a walker's pace, not a cyclist's.
-        Assert.All(boxes, b => Assert.True(b.Moved <= 1.5 * Settings.ClipFrames + 2, $"moved {b.Moved:F1} px in {Settings.ClipFrames} frames"));
+        var moved = draws.Select(d => Distance(d[0], d[^1])).ToList();
+        Assert.All(moved, m => Assert.True(m <= 1.5 * Settings.ClipFrames + 2, $"moved {m:F1} px in {Settings.ClipFrames} frames"));
         // It moves: each frame shows it once, where it is then, not a still trail of its whole path.
-        Assert.True(boxes.Count(b => b.Moved >= 2) >= boxes.Count - 2, $"moved {string.Join(", ", boxes.Select(b => b.Moved.ToString("F1")))} px");
+        Assert.True(moved.Count(m => m >= 2) >= moved.Count - 2, $"moved {string.Join(", ", moved.Select(m => m.ToString("F1")))} px");
         Assert.DoesNotContain(PseudoAnomalyKind.TurnedObject, PseudoAnomalies.TrainingKinds);
+    }
+
+    [Fact]
+    public async Task A_foreign_patch_crosses_the_view_faster_than_a_walker_one_place_a_frame()
+    {
+        var draws = await FrameBoxes(PseudoAnomalyKind.ForeignPatch);
+        Assert.Equal(10, draws.Count);
+        // Each frame shows the patch once, where it is then (at most 0.32 of the view tall, half as wide), not a trail of its path.
+        Assert.All(draws.SelectMany(d => d), b => Assert.True(b.H <= 0.32 * Settings.DecodeHeight + 1 && b.W <= Settings.DecodeWidth / 2 + 1,
+            $"one frame changed {b.H}x{b.W} px"));
+        // Faster than a walker's decode pixel a frame (2.5 to 6 at the default scale); the fastest step, since a bounce off
+        // an edge can undo the path's net travel.
+        var fastest = draws.Select(d => d.Zip(d.Skip(1), Distance).Max()).ToList();
+        Assert.All(fastest, f => Assert.True(f >= 2, $"moved at most {f:F1} px in a frame"));
+    }
+
+    private sealed record Box(double X, double Y, int H, int W);
+
+    private static double Distance(Box a, Box b) => Math.Sqrt(Math.Pow(b.X - a.X, 2) + Math.Pow(b.Y - a.Y, 2));
+
+    /// <summary>
+    /// Ten draws of one kind from the first of two sources (the other may give content), each as the box of what
+    /// changed in every frame against the normal frames it starts at; draws the source is too short for are left out.
+    /// </summary>
+    private static Task<List<Box[]>> FrameBoxes(PseudoAnomalyKind kind) => ModelThread.Run(() =>
+    {
+        using var scope = NewDisposeScope();
+        var footage = Footage();
+        var pseudo = new PseudoAnomalies(Settings, [footage]);
+        var sources = new[] { new PseudoAnomalies.Source(0, 0, 60), new PseudoAnomalies.Source(0, 60, (int)footage.shape[0]) };
+        var draws = new List<Box[]>();
+        for (var seed = 0; seed < 10; seed++)
+        {
+            var sequence = pseudo.Sequence(kind, sources[0], sources, new Random(seed), out var start);
+            if (sequence is null) continue;
+            var normal = footage[start..(start + Settings.ClipFrames + 1)].to_type(ScalarType.Float32) / 255f;
+            var differs = (sequence - normal).abs().gt(1.5 / 255).any(1); // [T + 1, H, W]
+            draws.Add(Enumerable.Range(0, (int)differs.shape[0]).Select(i => ChangedBox(differs[i])).ToArray());
+        }
+        return draws;
+    });
+
+    /// <summary>Centre and size of the changed pixels [H, W] of one frame.</summary>
+    private static Box ChangedBox(Tensor changed)
+    {
+        var rows = changed.any(1).nonzero().flatten();
+        var columns = changed.any(0).nonzero().flatten();
+        long top = rows.min().item<long>(), bottom = rows.max().item<long>(), left = columns.min().item<long>(), right = columns.max().item<long>();
+        return new Box((left + right) / 2.0, (top + bottom) / 2.0, (int)(bottom - top + 1), (int)(right - left + 1));
     }
 
     [Fact]
