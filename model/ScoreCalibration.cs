@@ -29,7 +29,7 @@ namespace STADNet.Model;
 /// <c>auto</c> it is whichever of <see cref="Trainer.ObjectWeightCandidates"/> separates the held-out
 /// pseudo-anomalies best, turned objects (<see cref="PseudoAnomalyKind.TurnedObject"/>) among them. Every
 /// pseudo-anomaly is made of the footage's own content, and few look new to an ImageNet backbone, so on Ped2
-/// the check keeps a small weight (0.25: 0.9043 against 0.9016 without; 1 and 2 clearly worse). In the held-out check a
+/// the check keeps a small weight (0.25: 0.9216 against 0.9166 without; 1 and 2 clearly worse). In the held-out check a
 /// pseudo-anomalous clip has one sample, which stands for its whole clip.
 /// Without a normal object memory the term drops out.
 /// z_c is a cell's own z-score (<see cref="CellCalibration"/>): the camera is fixed, so a patch

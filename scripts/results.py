@@ -20,6 +20,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STADNET = os.path.join(ROOT, "client", "bin", "Release", "net10.0", "stadnet")
 SHIPPED = os.path.join(ROOT, "models", "stadnet-ped2.ckpt")
 
+# The seed the shipped network was trained with: the one of 17 (the default), 18 and 19 whose calibrated network separated
+# the held-out pseudo-anomalies best (see the last section). Ablation rows use the default.
+SHIPPED_SEED = 19
+
 # (row name, parts removed): every row is trained the same way, seed and schedule included.
 ABLATION = [
     ("full model", []),
@@ -147,7 +151,7 @@ def write(m, c, h, scan_seconds, bench, rows, ablation_epochs):
     checks = cal.get("objectWeightChecks") or []
     uses_objects = bool(cal.get("objects")) and cal.get("objectWeight", 0) > 0
     trained = "models/stadnet-ped2.ckpt" if not checks else "trained.ckpt"
-    w(f"`models/stadnet-ped2.ckpt`, trained by `stadnet train ../shared/datasets/ucsd-ped2/train --out {trained} --epochs {t['epochs']}`"
+    w(f"`models/stadnet-ped2.ckpt`, trained by `stadnet train ../shared/datasets/ucsd-ped2/train --out {trained} --epochs {t['epochs']} --seed {SHIPPED_SEED}`"
       f" in {t['seconds'] / 60:.1f} min; kept epoch {t['bestEpoch']} (held-out AUC {f4(t.get('heldOutAuc'))}, normal against pseudo-anomalous"
       f" training-footage frames; no test data). Input {s['width']}x{s['height']},"
       f" {s['clipFrames']}-frame clips, optical flow at {s['width'] * s['decodeScale']}x{s['height'] * s['decodeScale']}.")
@@ -278,6 +282,11 @@ def write(m, c, h, scan_seconds, bench, rows, ablation_epochs):
       " is lower (0.904 against 0.919): the test labels choose nothing. A moving average of the weights (decay 0.98) was tried on the"
       " same training run and not kept: held-out AUC 0.9045 against 0.9043, a tie within noise, and lower in training's"
       " own epoch check (0.8828 against 0.8839).")
+    w(f"- The seed: networks trained with seeds 17 (the default), 18 and 19 and each calibrated by `calibrate --object-weight auto`"
+      " separated the held-out pseudo-anomalies with AUC 0.9043, 0.9179 and 0.9216 (training's own epoch check: 0.8839, 0.8873"
+      f" and 0.9200), so seed {SHIPPED_SEED} is shipped; the choice was made before any test figure of seeds 18 and 19 was seen."
+      " The spread between seeds (0.017) is larger than the margin that decided the foreign-patch fix (0.008). Averaging the"
+      " calibrated scores of the three networks separated no better than the best one alone (0.9223), so one network is shipped.")
     w("- Honest note: the architecture and score formula were revised during development after test-set AUCs of"
       " earlier versions had been seen (an earlier model without optical flow scored 0.78 micro AUC); no weight, threshold"
       " or checkpoint was picked by those figures, but the test set is therefore not untouched by the design loop.")
