@@ -13,6 +13,8 @@ namespace STADNet.Model;
 public sealed class Checkpoint
 {
     /// <summary>
+    /// 6: the mover speed term in the calibration (<see cref="SpeedCalibration"/>); a version 5 file scores as one
+    /// without it, and a build that reads 5 at most refuses a 6 rather than score it without its speed term.
     /// 5: room for the memory of normal moving windows in the weights (object novelty, see
     /// <see cref="ObjectNovelty"/>); a version 4 file scores as one whose memory is empty.
     /// 4: the Gaussians of normal encoder features in the weights, and their novelty in the score.
@@ -21,7 +23,7 @@ public sealed class Checkpoint
     /// refits the normal features and calibration in about a minute, which beats keeping a second,
     /// weaker score formula alive.
     /// </summary>
-    public const int FormatVersion = 5;
+    public const int FormatVersion = 6;
     /// <summary>The oldest version that is scored as it is.</summary>
     public const int OldestScoringVersion = 4;
     /// <summary>The oldest version whose weights <see cref="LoadWeights"/> still reads.</summary>
@@ -57,7 +59,7 @@ public sealed class Checkpoint
         var model = new StadNet("stadnet", settings);
         using (var reader = new BinaryReader(new MemoryStream(weights)))
         {
-            if (version >= FormatVersion)
+            if (version >= 5)
                 model.load(reader, strict: true);
             else
             {

@@ -8,11 +8,14 @@ namespace STADNet.Model;
 /// distance of the <see cref="NormalFeatures.PooledPlaces"/> places whose encoder features sit
 /// farthest from normal ones. Patch arrays are row-major, <see cref="ModelSettings.HeatmapCells"/> per frame.
 /// <see cref="Objects"/> is the object novelty of the sampled frames (<see cref="ObjectNovelty"/>), NaN between
-/// samples; null when the model has no normal object memory.
+/// samples; null when the model has no normal object memory. <see cref="Speeds"/> is every patch cell's mover speed
+/// (<see cref="MoverSpeed"/>), row-major like the patch arrays.
 /// </summary>
 public sealed record FrameEvidence(float[] Appearance, float[] Motion, float[] Divergence, float[] Segment, float[] Patches, float[] Novelty)
 {
     public float[]? Objects { get; init; }
+
+    public float[]? Speeds { get; init; }
 
     public int Count => Divergence.Length;
 
@@ -27,7 +30,7 @@ public sealed record FrameEvidence(float[] Appearance, float[] Motion, float[] D
             float[] Cells(float[] a) => a[(f * cells)..((f + n) * cells)];
             float[] Frames(float[] a) => a[f..(f + n)];
             parts.Add(new FrameEvidence(Cells(Appearance), Cells(Motion), Frames(Divergence), Frames(Segment), Cells(Patches), Frames(Novelty))
-                { Objects = Objects is null ? null : Frames(Objects) });
+                { Objects = Objects is null ? null : Frames(Objects), Speeds = Speeds is null ? null : Cells(Speeds) });
         }
         return parts;
     }

@@ -39,7 +39,7 @@ public static class FrameScorer
         var targets = (int)features.shape[0];
         var cells = settings.HeatmapCells;
         var sums = new double[3, targets];
-        var patches = new double[3, targets * cells];
+        var patches = new double[4, targets * cells];
         var counts = new int[targets];
         model.eval();
         using (inference_mode())
@@ -58,6 +58,7 @@ public static class FrameScorer
                 var segment = evidence.Segment.cpu().data<float>().ToArray();
                 var grid = evidence.Patches.cpu().data<float>().ToArray();
                 var novelty = evidence.Novelty.cpu().data<float>().ToArray();
+                var speeds = evidence.Speeds.cpu().data<float>().ToArray();
                 for (var c = 0; c < batchStarts.Count; c++)
                 for (var t = 0; t < settings.ClipFrames; t++)
                 {
@@ -72,6 +73,7 @@ public static class FrameScorer
                         patches[0, frame * cells + k] += appearance[i * cells + k];
                         patches[1, frame * cells + k] += motion[i * cells + k];
                         patches[2, frame * cells + k] += grid[i * cells + k];
+                        patches[3, frame * cells + k] += speeds[i * cells + k];
                     }
                     counts[frame]++;
                 }
@@ -83,7 +85,7 @@ public static class FrameScorer
             Enumerable.Range(0, targets).Select(f => Mean(0, f)).ToArray(),
             Enumerable.Range(0, targets).Select(f => Mean(1, f)).ToArray(),
             Grid(2),
-            Enumerable.Range(0, targets).Select(f => Mean(2, f)).ToArray());
+            Enumerable.Range(0, targets).Select(f => Mean(2, f)).ToArray()) { Speeds = Grid(3) };
     }
 
     /// <summary>Evidence of whole clips [B, C, T, H, W], every clip frame counted as a frame; for held-out checks.</summary>
@@ -99,14 +101,15 @@ public static class FrameScorer
                 var segment = evidence.Segment.cpu().data<float>().ToArray();
                 parts.Add(new FrameEvidence(evidence.Appearance.cpu().data<float>().ToArray(), evidence.Motion.cpu().data<float>().ToArray(),
                     evidence.Divergence.cpu().data<float>().ToArray(), segment.SelectMany(s => Enumerable.Repeat(s, settings.ClipFrames)).ToArray(),
-                    evidence.Patches.cpu().data<float>().ToArray(), evidence.Novelty.cpu().data<float>().ToArray()));
+                    evidence.Patches.cpu().data<float>().ToArray(), evidence.Novelty.cpu().data<float>().ToArray())
+                    { Speeds = evidence.Speeds.cpu().data<float>().ToArray() });
             }
         return new FrameEvidence(parts.SelectMany(p => p.Appearance).ToArray(), parts.SelectMany(p => p.Motion).ToArray(),
             parts.SelectMany(p => p.Divergence).ToArray(), parts.SelectMany(p => p.Segment).ToArray(), parts.SelectMany(p => p.Patches).ToArray(),
-            parts.SelectMany(p => p.Novelty).ToArray());
+            parts.SelectMany(p => p.Novelty).ToArray()) { Speeds = parts.SelectMany(p => p.Speeds!).ToArray() };
     }
 
-    /// <summary>Per clip and frame: appearance and motion patch errors, worst latent divergence, segment logit, the patch grid, and novelty.</summary>
+    /// <summary>Per clip and frame: appearance and motion patch errors, worst latent divergence, segment logit, the patch grid, novelty and mover speeds.</summary>
     public static ClipEvidence Evidence(StadNet model, Tensor clips, ModelSettings settings)
     {
         using var scope = NewDisposeScope();
@@ -126,7 +129,8 @@ public static class FrameScorer
         var distances = model.Normality.forward(output.Encoding); // [B, T/2, places]
         var novelty = distances.topk(Math.Min(NormalFeatures.PooledPlaces, (int)distances.shape[2]), 2).values.mean([2])
             .repeat_interleave(t / distances.shape[1], 1).reshape(b * t);
+        var speeds = MoverSpeed.Cells(clips.permute(0, 2, 1, 3, 4).reshape(b * t, clips.shape[1], settings.Height, settings.Width), settings);
         return new ClipEvidence(appearance.MoveToOuterDisposeScope(), motion.MoveToOuterDisposeScope(), divergence.MoveToOuterDisposeScope(),
-            segment.MoveToOuterDisposeScope(), grid.MoveToOuterDisposeScope(), novelty.MoveToOuterDisposeScope());
+            segment.MoveToOuterDisposeScope(), grid.MoveToOuterDisposeScope(), novelty.MoveToOuterDisposeScope(), speeds.MoveToOuterDisposeScope());
     }
 }

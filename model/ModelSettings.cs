@@ -51,6 +51,28 @@ public sealed record ModelSettings
     /// <summary>Places of the encoder's feature map: a cell of the patch grid at the default patch size.</summary>
     public int EncodingPositions => Height / 8 * (Width / 8);
 
+    /// <summary>Width the flow is estimated at, at least: a distant walker must span enough pixels to be tracked.</summary>
+    public const int FlowWidth = 192;
+
+    /// <summary>
+    /// Default settings at another network input size: decoded at the smallest multiple whose width is at least
+    /// <see cref="FlowWidth"/> (the flow's), and with patches of a twelfth of the width when that divides the size,
+    /// so the heatmap stays a 12-cell-wide grid whatever the size (8-pixel patches otherwise).
+    /// </summary>
+    public static ModelSettings AtSize(int width, int height)
+    {
+        var patch = width % 12 == 0 && height % (width / 12) == 0 ? width / 12 : 8;
+        var settings = new ModelSettings
+        {
+            Width = width,
+            Height = height,
+            DecodeScale = Math.Clamp((FlowWidth + width - 1) / Math.Max(1, width), 1, 4),
+            PatchSize = patch,
+        };
+        settings.Validate();
+        return settings;
+    }
+
     public void Validate()
     {
         if (ClipFrames < 4 || ClipFrames % 2 != 0) throw new InvalidDataException("clip frames must be an even number of at least 4");

@@ -9,6 +9,7 @@ namespace STADNet.Model;
 ///   M(t)     = the same of z_c(log m(t, c))
 ///   raw(t)   = z_F(F(t))                                                   feature novelty
 ///            + v · z_O(O(t))                                               object novelty
+///            + u · max(0, z_V(V(t)))                                       mover speed
 ///            + w · [ max(0, z_A(A(t))) + max(0, z_M(M(t)))                reconstruction error
 ///                  + max(0, z_K(log(K(t) + 1e-6)))                         KL divergence
 ///                  + max(0, z_S(logit S(t))) ]                             segment probability
@@ -32,6 +33,13 @@ namespace STADNet.Model;
 /// the check keeps a small weight (0.25: 0.9216 against 0.9166 without; 1 and 2 clearly worse). In the held-out check a
 /// pseudo-anomalous clip has one sample, which stands for its whole clip.
 /// Without a normal object memory the term drops out.
+/// V(t) is the frame's mover speed ratio (<see cref="SpeedCalibration"/>): the fastest moving patch cell's speed
+/// (<see cref="MoverSpeed"/>, from the optical flow the network already takes in) over the normal speed at that height of
+/// the view. u is <see cref="SpeedWeight"/>: 0 unless <c>stadnet calibrate --speed-weight</c> asks for more; with <c>auto</c>
+/// it is whichever of <see cref="Trainer.SpeedWeightCandidates"/> separates the held-out pseudo-anomalies best, chosen jointly
+/// with v. On Ped2 its best (0.25: 0.9219 against 0.9216 without) is a tie within <see cref="Trainer.HeldOutTie"/>, so auto keeps 0.
+/// It only adds evidence: a frame where nothing moves is not more normal for it. It reads the optical flow, so a model
+/// without the motion stream (an ablation) has no speed term either.
 /// z_c is a cell's own z-score (<see cref="CellCalibration"/>): the camera is fixed, so a patch
 /// error is judged against what that place shows in normal footage, not against the whole frame
 /// (under perspective a near walker's error dwarfs a far cyclist's). Appearance and motion are
@@ -63,7 +71,9 @@ public sealed record ScoreCalibration(
     double Threshold,
     int SmoothingWindow,
     ComponentCalibration? Objects = null,
-    double ObjectWeight = 0)
+    double ObjectWeight = 0,
+    SpeedCalibration? Speeds = null,
+    double SpeedWeight = 0)
 {
     /// <summary>Calibrated heat below this is stored as 0 in a report's heatmap bytes.</summary>
     public const float HeatMin = -4f;
@@ -89,7 +99,13 @@ public sealed record ScoreCalibration(
     /// The object weights <c>stadnet calibrate</c> compared, with the held-out AUC of each (the one kept is
     /// <see cref="ObjectWeight"/>, or 0 when <see cref="Objects"/> is null); null when object novelty was not asked for.
     /// </summary>
-    public IReadOnlyList<ObjectWeightCheck>? ObjectWeightChecks { get; init; }
+    public IReadOnlyList<WeightCheck>? ObjectWeightChecks { get; init; }
+
+    /// <summary>
+    /// The speed weights <c>stadnet calibrate</c> compared (at the object weight kept), with the held-out AUC of each;
+    /// null when only one was asked for.
+    /// </summary>
+    public IReadOnlyList<WeightCheck>? SpeedWeightChecks { get; init; }
 
     /// <summary>Whether the score has an object novelty term, so scoring needs the backbone and the frames at the object size.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -128,6 +144,8 @@ public sealed record ScoreCalibration(
             if (Divergence is not null) sum += Math.Max(0, Divergence.Z(Math.Log(evidence.Divergence[i] + 1e-6)));
             if (Segment is not null) sum += Math.Max(0, Segment.Z(evidence.Segment[i], minStd: 1));
             raw[i] = (float)(Novelty.Z(evidence.Novelty[i]) + ReconstructionWeight * sum);
+            if (Speeds is not null && SpeedWeight > 0 && evidence.Speeds is { } speeds)
+                raw[i] += (float)(SpeedWeight * Math.Max(0, Speeds.Z(speeds.AsSpan(i * Speeds.Cells, Speeds.Cells))));
         }
         return raw;
     }
@@ -195,7 +213,7 @@ public sealed record ScoreCalibration(
 
     /// <summary>Fits the formula on held-out normal footage, one evidence record per video.</summary>
     public static ScoreCalibration Fit(IReadOnlyList<FrameEvidence> heldOut, ModelSettings settings, int smoothingWindow, double quantile,
-        int pooledCells = DefaultPooledCells, double objectWeight = 0)
+        int pooledCells = DefaultPooledCells, double objectWeight = 0, double speedWeight = 0)
     {
         if (pooledCells < 1 || pooledCells > settings.HeatmapCells) throw new ArgumentOutOfRangeException(nameof(pooledCells), $"pooled cells must be 1 to {settings.HeatmapCells}");
         var cells = settings.HeatmapCells;
@@ -216,8 +234,10 @@ public sealed record ScoreCalibration(
         // Fewer than two frames with a mover in view leave nothing to judge a mover by.
         var objects = objectValues.Length >= 2 ? ComponentCalibration.Fit(objectValues) : null;
         var heat = CellCalibration.Fit(heldOut.Select(e => e.Patches).ToList(), cells);
+        // The speed term reads the optical flow: an ablation without the motion stream leaves it out too.
+        var speeds = speedWeight > 0 && settings.MotionStream ? SpeedCalibration.Fit(heldOut, settings.HeatmapRows, settings.HeatmapColumns) : null;
         var partial = new ScoreCalibration(appearanceCells, appearance, motionCells, motion, divergence, segment, novelty, heat, pooledCells, 0, 1, 0, smoothingWindow,
-            objects, objects is null ? 0 : objectWeight);
+            objects, objects is null ? 0 : objectWeight, speeds, speeds is null ? 0 : speedWeight);
         var smoothed = heldOut.SelectMany(e => Smooth(partial.Combine(e), smoothingWindow)).Select(v => (double)v).ToArray();
         var combined = ComponentCalibration.Fit(smoothed);
         var calibrated = smoothed.Select(v => combined.Z(v)).Order().ToArray();

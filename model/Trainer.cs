@@ -28,6 +28,16 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     /// <summary>The object weights <c>stadnet calibrate --object-weight auto</c> compares on the held-out check.</summary>
     public static readonly IReadOnlyList<double> ObjectWeightCandidates = [0, 0.25, 0.5, 1, 2];
 
+    /// <summary>The speed weights <c>stadnet calibrate --speed-weight auto</c> compares on the held-out check (see <see cref="SpeedCalibration"/>).</summary>
+    public static readonly IReadOnlyList<double> SpeedWeightCandidates = [0, 0.25, 0.5, 1, 2];
+
+    /// <summary>
+    /// Held-out AUCs this close to the best count as a tie, and the smaller weights win it: a difference of a tenth of a
+    /// percent of the normal-anomalous pairs is within the check's noise (a moving average of the weights was not kept for
+    /// 0.0002), and a term should earn its place in the score.
+    /// </summary>
+    public const double HeldOutTie = 0.001;
+
     public TrainingResult Train(IReadOnlyList<TrainingVideo> videos, string dataDescription, Action<EpochResult>? onEpoch, CancellationToken cancellationToken)
     {
         settings.Validate();
@@ -134,14 +144,17 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     /// judges it on the held-out pseudo-anomalies training makes (the same ones, for the same seed). With an
     /// <paramref name="objectWeights"/> above 0 the normal object memory is fitted too, the held-out check gains
     /// <see cref="PseudoAnomalyKind.TurnedObject"/> clips, and of the weights given the one that separates held-out
-    /// pseudo-anomalies best is kept (the smaller on a tie); when 0 is kept the memory is cleared. When nothing moves
+    /// pseudo-anomalies best is kept (the smaller on a tie, within <see cref="HeldOutTie"/>); when 0 is kept the memory is cleared. When nothing moves
     /// in the footage there is no memory to fit, and the check is on training's own pseudo-anomalies only.
+    /// Of the <paramref name="speedWeights"/> (see <see cref="SpeedCalibration"/>) the best too is kept, jointly with the object weight.
     /// </summary>
     public Recalibration Recalibrate(StadNet model, IReadOnlyList<TrainingVideo> videos, int pooledCells, CancellationToken cancellationToken,
-        IReadOnlyList<double>? objectWeights = null)
+        IReadOnlyList<double>? objectWeights = null, IReadOnlyList<double>? speedWeights = null)
     {
         objectWeights = objectWeights is { Count: > 0 } ? objectWeights : [0];
+        speedWeights = speedWeights is { Count: > 0 } ? speedWeights : [0];
         if (objectWeights.Any(w => w < 0 || !double.IsFinite(w))) throw new ArgumentOutOfRangeException(nameof(objectWeights), "object weights must be 0 or more");
+        if (speedWeights.Any(w => w < 0 || !double.IsFinite(w))) throw new ArgumentOutOfRangeException(nameof(speedWeights), "speed weights must be 0 or more");
         var withObjects = objectWeights.Any(w => w > 0);
         settings.Validate();
         TorchRuntime.EnsureInitialised();
@@ -159,8 +172,8 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
             using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources, turnedObjects: objects is not null);
             features = Features(frames);
             cancellationToken.ThrowIfCancellationRequested();
-            if (objects is null) return Separation(model, splits, features, anomalies, pooledCells, null, [0]);
-            var result = Separation(model, splits, features, anomalies, pooledCells, objects, objectWeights);
+            if (objects is null) return Separation(model, splits, features, anomalies, pooledCells, null, [0], speedWeights);
+            var result = Separation(model, splits, features, anomalies, pooledCells, objects, objectWeights, speedWeights);
             if (result.Calibration.UsesObjects) return result;
             // Weight 0 kept: the memory would only add to the file, and the score is the one without the term.
             model.Objects.Clear();
@@ -179,24 +192,30 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     /// pseudo-anomalies (cross-fitted, see <see cref="HeldOutSeparation"/>; NaN with fewer than two held-out videos).
     /// </summary>
     private Recalibration Separation(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> features, Tensor anomalies, int pooledCells,
-        HeldOutObjects? objects, IReadOnlyList<double> objectWeights)
+        HeldOutObjects? objects, IReadOnlyList<double> objectWeights, IReadOnlyList<double>? speedWeights = null)
     {
+        speedWeights = settings.MotionStream && speedWeights is not null ? speedWeights : [0]; // no flow, no speed term
         model.eval();
         NormalFeatures.Fit(model, features, splits.SelectMany((s, v) => ClipStartsIn(s.TrainFrom, s.TrainTo, settings.ClipFrames).Select(c => (v, c))).ToList());
         var evidence = HeldOutEvidence(model, splits, features);
         if (objects is not null) evidence = evidence.Select((e, i) => e with { Objects = objects.Normal[i] }).ToList();
         var anomalous = FrameScorer.ScoreClips(model, settings, anomalies).Split(settings.ClipFrames);
         if (objects is not null) anomalous = anomalous.Select((e, i) => e with { Objects = OneSample(objects.Anomalous[i]) }).ToList();
-        ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e, double weight) =>
-            ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, weight);
-        var candidates = objectWeights.Distinct().Order()
-            .Select(w => (Weight: w, Auc: evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, anomalous, e => Fit(e, w)) : double.NaN))
+        ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e, double objectWeight, double speedWeight) =>
+            ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, objectWeight, speedWeight);
+        var candidates = (from o in objectWeights.Distinct().Order()
+                          from v in speedWeights.Distinct().Order()
+                          select (Object: o, Speed: v, Auc: evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, anomalous, e => Fit(e, o, v)) : double.NaN))
             .ToList();
-        // The first best keeps the smaller weight on a tie; without an AUC (one held-out video) the smallest weight stands.
-        var best = candidates.Aggregate((a, b) => b.Auc > a.Auc ? b : a);
-        var calibration = Fit(evidence, best.Weight);
+        // The smallest weights within HeldOutTie of the best are kept; without an AUC (one held-out video) the smallest stand.
+        var top = candidates.Max(c => c.Auc);
+        var best = double.IsNaN(top) ? candidates[0] : candidates.First(c => c.Auc >= top - HeldOutTie);
+        var calibration = Fit(evidence, best.Object, best.Speed);
+        static WeightCheck Check(double weight, double auc) => new(weight, double.IsNaN(auc) ? null : auc);
         if (objects is not null)
-            calibration = calibration with { ObjectWeightChecks = candidates.Select(c => new ObjectWeightCheck(c.Weight, double.IsNaN(c.Auc) ? null : c.Auc)).ToList() };
+            calibration = calibration with { ObjectWeightChecks = candidates.Where(c => c.Speed == best.Speed).Select(c => Check(c.Object, c.Auc)).ToList() };
+        if (speedWeights.Distinct().Count() > 1)
+            calibration = calibration with { SpeedWeightChecks = candidates.Where(c => c.Object == best.Object).Select(c => Check(c.Speed, c.Auc)).ToList() };
         return new Recalibration(calibration, evidence.Sum(e => e.Count), best.Auc);
     }
 

@@ -25,23 +25,32 @@ public static class CalibrateCommand
         var objectWeight = new Option<string>("--object-weight")
         {
             Description = "Weight of the object novelty in the score: moving windows judged by an ImageNet-pretrained ResNet18 against those of the normal footage. "
-                + $"0 (the default) leaves it out; auto keeps whichever of {string.Join(", ", Trainer.ObjectWeightCandidates.Select(w => w.ToString(CultureInfo.InvariantCulture)))} separates the held-out pseudo-anomalies best.",
+                + $"0 (the default) leaves it out; auto keeps whichever of {string.Join(", ", Trainer.ObjectWeightCandidates.Select(w => w.ToString(CultureInfo.InvariantCulture)))} separates the held-out pseudo-anomalies best (the smaller within {Trainer.HeldOutTie.ToString(CultureInfo.InvariantCulture)} of it).",
+            DefaultValueFactory = _ => "0",
+        };
+        var speedWeight = new Option<string>("--speed-weight")
+        {
+            Description = "Weight of the mover speed in the score: the fastest moving patch against how fast things move at that height of the view in the normal footage. "
+                + $"0 (the default) leaves it out; auto keeps whichever of {string.Join(", ", Trainer.SpeedWeightCandidates.Select(w => w.ToString(CultureInfo.InvariantCulture)))} separates the held-out pseudo-anomalies best, jointly with the object weight.",
             DefaultValueFactory = _ => "0",
         };
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out pseudo-anomalies the calibration is checked on.", DefaultValueFactory = _ => defaults.Seed };
-        var command = new Command("calibrate", "Refit a trained model's normal features and score calibration on normal footage, keeping its learned weights.") { folder, model, output, pooled, objectWeight, seed };
+        var command = new Command("calibrate", "Refit a trained model's normal features and score calibration on normal footage, keeping its learned weights.") { folder, model, output, pooled, objectWeight, speedWeight, seed };
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(() =>
-            RunAsync(result.GetValue(folder)!, result.GetValue(model), result.GetValue(output)!, result.GetValue(pooled), result.GetValue(objectWeight) ?? "0", result.GetValue(seed), cancellationToken)));
+            RunAsync(result.GetValue(folder)!, result.GetValue(model), result.GetValue(output)!, result.GetValue(pooled), result.GetValue(objectWeight) ?? "0",
+                result.GetValue(speedWeight) ?? "0", result.GetValue(seed), cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string folder, string? model, string output, int pooledCells, string objectWeight, int seed, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string folder, string? model, string output, int pooledCells, string objectWeight, string speedWeight, int seed,
+        CancellationToken cancellationToken)
     {
         var input = CheckpointFile.Resolve(model);
         var source = Checkpoint.LoadWeights(input);
         if (pooledCells < 1 || pooledCells > source.Settings.HeatmapCells)
             throw new UsageException($"--pooled-cells must be 1 to {source.Settings.HeatmapCells}, the cells of the patch grid");
-        var weights = ObjectWeights(objectWeight);
+        var weights = Weights(objectWeight, "--object-weight", Trainer.ObjectWeightCandidates);
+        var speedWeights = Weights(speedWeight, "--speed-weight", Trainer.SpeedWeightCandidates);
         if (!Directory.Exists(folder) && !File.Exists(folder)) throw new DirectoryNotFoundException($"footage not found: {folder}");
         var withObjects = weights.Any(w => w > 0);
         var videos = await TrainCommand.LoadAsync(folder, source.Settings, abnormal: false, cancellationToken, objectFrames: withObjects);
@@ -54,7 +63,7 @@ public static class CalibrateCommand
             result = await ModelThread.Run(() =>
             {
                 using var network = source.CreateModel();
-                var refit = trainer.Recalibrate(network, videos, pooledCells, cancellationToken, weights);
+                var refit = trainer.Recalibrate(network, videos, pooledCells, cancellationToken, weights, speedWeights);
                 var header = new CheckpointHeader { Name = source.Name, Settings = source.Settings, Calibration = refit.Calibration, Training = source.Training };
                 Checkpoint.Save(output, header, network); // the weights with their refitted normal features
                 return refit;
@@ -70,6 +79,12 @@ public static class CalibrateCommand
         if (result.Calibration.ObjectWeightChecks is { Count: > 1 } checks)
             foreach (var candidate in checks)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  object weight {candidate.Weight:G3}: held-out AUC {candidate.HeldOutAuc:F4}"));
+        if (result.Calibration.SpeedWeightChecks is { Count: > 1 } speedChecks)
+            foreach (var candidate in speedChecks)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  speed weight {candidate.Weight:G3}: held-out AUC {candidate.HeldOutAuc:F4}"));
+        Console.WriteLine(result.Calibration.Speeds is null
+            ? "mover speed left out"
+            : string.Create(CultureInfo.InvariantCulture, $"mover speed at weight {result.Calibration.SpeedWeight:G3}"));
         if (withObjects)
             Console.WriteLine(result.Calibration.UsesObjects
                 ? string.Create(CultureInfo.InvariantCulture, $"object novelty at weight {result.Calibration.ObjectWeight:G3}")
@@ -80,12 +95,12 @@ public static class CalibrateCommand
         return 0;
     }
 
-    /// <summary>The weights <c>--object-weight</c> asks to compare: one number of 0 or more, or auto.</summary>
-    private static IReadOnlyList<double> ObjectWeights(string value)
+    /// <summary>The weights an option asks to compare: one number of 0 or more, or auto (<paramref name="candidates"/>).</summary>
+    private static IReadOnlyList<double> Weights(string value, string option, IReadOnlyList<double> candidates)
     {
-        if (string.Equals(value, "auto", StringComparison.OrdinalIgnoreCase)) return Trainer.ObjectWeightCandidates;
+        if (string.Equals(value, "auto", StringComparison.OrdinalIgnoreCase)) return candidates;
         if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) && weight >= 0 && double.IsFinite(weight))
             return [weight];
-        throw new UsageException("--object-weight must be auto or a number of 0 or more");
+        throw new UsageException($"{option} must be auto or a number of 0 or more");
     }
 }

@@ -12,6 +12,7 @@ public static class TrainCommand
     public static Command Create()
     {
         var defaults = new TrainingOptions();
+        var defaultSettings = new ModelSettings();
         var folder = new Argument<string>("folder") { Description = "Folder of normal footage (searched recursively) or one video." };
         var output = new Option<string>("--out") { Description = "Checkpoint file to write.", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => defaults.Epochs };
@@ -23,18 +24,24 @@ public static class TrainCommand
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => [],
         };
-        var command = new Command("train", "Train the anomaly model on normal footage.") { folder, output, epochs, seed, abnormal, without };
+        var input = new Option<string>("--input")
+        {
+            Description = "Network input size, WIDTHxHEIGHT (multiples of 8). Larger sees smaller things and costs more: 192x128 about four times 96x64.",
+            DefaultValueFactory = _ => $"{defaultSettings.Width}x{defaultSettings.Height}",
+        };
+        var command = new Command("train", "Train the anomaly model on normal footage.") { folder, output, epochs, seed, abnormal, without, input };
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(() =>
             RunAsync(result.GetValue(folder)!, result.GetValue(output)!, result.GetValue(epochs), result.GetValue(seed),
-                result.GetValue(abnormal), result.GetValue(without) ?? [], cancellationToken)));
+                result.GetValue(abnormal), result.GetValue(without) ?? [], result.GetValue(input)!, cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string folder, string output, int epochs, int seed, string? abnormal, string[] without, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string folder, string output, int epochs, int seed, string? abnormal, string[] without, string input,
+        CancellationToken cancellationToken)
     {
         if (epochs < 1) throw new UsageException("--epochs must be at least 1");
         if (abnormal is not null && !Directory.Exists(abnormal) && !File.Exists(abnormal)) throw new UsageException($"--abnormal: '{abnormal}' does not exist");
-        var settings = ModelParts.Without(new ModelSettings(), without);
+        var settings = ModelParts.Without(InputSize(input), without);
         var options = new TrainingOptions { Epochs = epochs, Seed = seed };
         var videos = await LoadAsync(folder, settings, abnormal: false, cancellationToken);
         if (abnormal is not null) videos.AddRange(await LoadAsync(abnormal, settings, abnormal: true, cancellationToken));
@@ -65,6 +72,25 @@ public static class TrainCommand
         var auc = kept.HeldOutAuc is { } a ? $" (held-out AUC {a:F4})" : "";
         Console.WriteLine($"best epoch {kept.BestEpoch}{auc}, threshold {c.Threshold:F3}; wrote {output} (model {saved.Id}), {csv} and {png}");
         return 0;
+    }
+
+    /// <summary>Default settings at the size <c>--input</c> gives, WIDTHxHEIGHT.</summary>
+    private static ModelSettings InputSize(string value)
+    {
+        var parts = value.Split('x', 'X');
+        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var width)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var height))
+        {
+            try
+            {
+                return ModelSettings.AtSize(width, height);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new UsageException($"--input {value}: {e.Message}");
+            }
+        }
+        throw new UsageException($"--input must be WIDTHxHEIGHT, such as 192x128; got '{value}'");
     }
 
     /// <param name="objectFrames">Also decode every video at the object novelty's size (<see cref="ObjectNovelty.FrameScale"/> times larger).</param>

@@ -100,7 +100,8 @@ public sealed class OpticalFlow : Module<Tensor, Tensor, Tensor>
         return windowSums / (dim == 3 ? counts.view(1, 1, 1, length) : counts.view(1, 1, length, 1));
     }
 
-    private static (Tensor X, Tensor Y) Gradients(Tensor x)
+    /// <summary>Central-difference intensity gradients per pixel, borders replicated.</summary>
+    public static (Tensor X, Tensor Y) Gradients(Tensor x)
     {
         var padded = functional.pad(x, [1, 1, 1, 1], PaddingModes.Replicate);
         var gx = (padded[.., .., 1..^1, 2..] - padded[.., .., 1..^1, ..^2]) * 0.5;

@@ -83,18 +83,19 @@ public sealed class CalibrateCliTests
     {
         using var temp = new TempFolder();
         for (var i = 0; i < 2; i++) SyntheticFootage.Walkway(temp.Combine("normal", $"{i}.mp4"), 60);
-        var (exit, output, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("auto.ckpt"), "--object-weight", "auto");
+        var (exit, output, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("auto.ckpt"), "--object-weight", "auto",
+            "--speed-weight", "auto");
         Assert.True(exit == 0, error);
         var candidates = output.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, @"object weight ([0-9.]+): held-out AUC ([0-9.]+)"))
             .Where(m => m.Success).Select(m => (Weight: double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
                 Auc: double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
         Assert.Equal(Trainer.ObjectWeightCandidates, candidates.Select(c => c.Weight));
-        // The checkpoint records every candidate; the best (the smallest weight on a tie) is the one in the score.
+        // The checkpoint records every candidate; the best (the smallest weight on a tie, within HeldOutTie) is the one in the score.
         var checkpoint = Checkpoint.Load(temp.Combine("auto.ckpt"));
         var calibration = checkpoint.Header.Calibration;
         var checks = calibration.ObjectWeightChecks!;
         Assert.Equal(candidates.Select(c => c.Auc), checks.Select(c => Math.Round(c.HeldOutAuc!.Value, 4)));
-        var best = checks.First(c => c.HeldOutAuc == checks.Max(x => x.HeldOutAuc));
+        var best = checks.First(c => c.HeldOutAuc >= checks.Max(x => x.HeldOutAuc) - Trainer.HeldOutTie);
         Assert.Equal(best.Weight, calibration.UsesObjects ? calibration.ObjectWeight : 0);
         Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"held-out AUC, normal against pseudo-anomalous frames (cross-fitted): {best.HeldOutAuc:F4}"), output);
@@ -106,10 +107,38 @@ public sealed class CalibrateCliTests
         });
         Assert.Equal(calibration.UsesObjects, remembered > 0);
         Assert.Equal(calibration.UsesObjects, calibration.Objects is not null);
+
+        // The speed weight is chosen with it: every candidate at the object weight kept, the best in the score.
+        var speeds = output.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, @"speed weight ([0-9.]+): held-out AUC ([0-9.]+)"))
+            .Where(m => m.Success).Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Trainer.SpeedWeightCandidates, speeds);
+        var speedChecks = calibration.SpeedWeightChecks!;
+        Assert.Contains(speedChecks, c => c.HeldOutAuc == best.HeldOutAuc);
+        var bestSpeed = speedChecks.First(c => c.HeldOutAuc == best.HeldOutAuc);
+        Assert.Equal(bestSpeed.Weight, calibration.Speeds is null ? 0 : calibration.SpeedWeight);
     }
 
     [Fact]
-    public async Task Too_little_footage_and_bad_pooled_cell_counts_or_object_weights_are_refused_with_clear_messages()
+    public async Task By_default_the_speed_term_is_left_out_and_a_fixed_weight_is_kept()
+    {
+        using var temp = new TempFolder();
+        for (var i = 0; i < 2; i++) SyntheticFootage.Walkway(temp.Combine("normal", $"{i}.mp4"), 60);
+        var (exit, output, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("none.ckpt"));
+        Assert.True(exit == 0, error);
+        Assert.Contains("mover speed left out", output);
+        Assert.Null(Checkpoint.Load(temp.Combine("none.ckpt")).Header.Calibration.Speeds);
+
+        (exit, output, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("fixed.ckpt"), "--speed-weight", "0.5");
+        Assert.True(exit == 0, error);
+        Assert.Contains("mover speed at weight 0.5", output);
+        var calibration = Checkpoint.Load(temp.Combine("fixed.ckpt")).Header.Calibration;
+        Assert.Equal(0.5, calibration.SpeedWeight);
+        Assert.All(calibration.Speeds!.RowScales, scale => Assert.True(scale > 0));
+        Assert.Null(calibration.SpeedWeightChecks);
+    }
+
+    [Fact]
+    public async Task Too_little_footage_and_bad_pooled_cell_counts_or_weights_are_refused_with_clear_messages()
     {
         using var temp = new TempFolder();
         SyntheticFootage.Walkway(temp.Combine("normal", "0.mp4"), 30);
@@ -125,6 +154,9 @@ public sealed class CalibrateCliTests
             (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--object-weight", weight);
             Assert.Equal(2, exit);
             Assert.Contains("--object-weight must be auto or a number", error);
+            (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--speed-weight", weight);
+            Assert.Equal(2, exit);
+            Assert.Contains("--speed-weight must be auto or a number", error);
         }
         Assert.False(File.Exists(temp.Combine("new.ckpt")));
     }

@@ -108,6 +108,28 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public async Task A_format_5_checkpoint_scores_as_it_is_without_the_speed_term()
+    {
+        using var temp = new TempFolder();
+        var path = temp.Combine("v5.ckpt");
+        File.WriteAllBytes(path, await CheckpointBytes.AsOlderFormat(ShippedModel.Path, 5));
+        var old = Checkpoint.Load(path);
+        Assert.Equal(5, old.Version);
+        Assert.Null(old.Header.Calibration.Speeds);
+        var settings = old.Header.Settings;
+        const int frames = 12;
+        var pixels = new byte[frames * settings.BytesPerFrame];
+        new Random(7).NextBytes(pixels);
+        var (memory, evidence) = await ModelThread.Run(() =>
+        {
+            using var model = old.CreateModel();
+            return (model.Objects.Count, FrameScorer.ScoreRaw(model, settings, pixels, frames, 0));
+        });
+        Assert.True(memory > 0, "a format-5 file keeps its object memory");
+        Assert.All(old.Header.Calibration.CombineFrames(evidence), v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
     public async Task A_checkpoint_whose_normal_features_were_never_fitted_is_refused_with_the_way_to_fit_them()
     {
         using var temp = new TempFolder();

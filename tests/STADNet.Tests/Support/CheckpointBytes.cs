@@ -16,9 +16,9 @@ public static class CheckpointBytes
     }
 
     /// <summary>
-    /// A file of an older format as those really are: the shipped checkpoint's header and learned
-    /// weights without the normal object memory (format 5 added it) and, before format 4, without
-    /// the normal features.
+    /// A file of an older format as those really are: the shipped checkpoint's header without the speed term
+    /// (format 6 added it) and learned weights, before format 5 without the normal object memory and, before
+    /// format 4, without the normal features.
     /// </summary>
     public static async Task<byte[]> AsOlderFormat(string checkpoint, int version)
     {
@@ -30,10 +30,17 @@ public static class CheckpointBytes
             using var model = shipped.CreateModel();
             using var weights = new MemoryStream();
             using (var writer = new BinaryWriter(weights, Encoding.UTF8, leaveOpen: true))
-                model.save(writer, skip: version >= 4
-                    ? ["objects.memory", "objects.count"]
-                    : ["objects.memory", "objects.count", "normality.mean", "normality.precision", "normality.samples"]);
-            Checkpoint.Save(path, shipped.Header, weights.ToArray());
+                model.save(writer, skip: version switch
+                {
+                    >= 5 => [],
+                    4 => ["objects.memory", "objects.count"],
+                    _ => ["objects.memory", "objects.count", "normality.mean", "normality.precision", "normality.samples"],
+                });
+            var header = shipped.Header with
+            {
+                Calibration = shipped.Header.Calibration with { Speeds = null, SpeedWeight = 0, SpeedWeightChecks = null },
+            };
+            Checkpoint.Save(path, header, weights.ToArray());
             return 0;
         });
         return WithVersion(File.ReadAllBytes(path), version);
