@@ -3,6 +3,8 @@ using STADNet.Tests.Support;
 
 namespace STADNet.Tests.Cli;
 
+// In-process CLI runs swap the console: never beside another test that does (ConsoleCollection).
+[Collection(ConsoleCollection.Name)]
 public sealed class TrainCliTests
 {
     private static Task<(int Exit, string Out, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(args);
