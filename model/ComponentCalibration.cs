@@ -15,4 +15,11 @@ public sealed record ComponentCalibration(double Mean, double Std)
         var std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
         return new ComponentCalibration(mean, std > 1e-9 ? std : 1e-9);
     }
+
+    /// <summary>The <paramref name="q"/> quantile of values already in ascending order: the smallest value at or above that share of them.</summary>
+    public static double Quantile(IReadOnlyList<double> ascending, double q)
+    {
+        if (ascending.Count == 0) throw new ArgumentException("a quantile needs at least one value", nameof(ascending));
+        return ascending[Math.Clamp((int)Math.Ceiling(q * ascending.Count) - 1, 0, ascending.Count - 1)];
+    }
 }

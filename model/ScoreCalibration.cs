@@ -241,8 +241,7 @@ public sealed record ScoreCalibration(
         var smoothed = heldOut.SelectMany(e => Smooth(partial.Combine(e), smoothingWindow)).Select(v => (double)v).ToArray();
         var combined = ComponentCalibration.Fit(smoothed);
         var calibrated = smoothed.Select(v => combined.Z(v)).Order().ToArray();
-        var index = Math.Clamp((int)Math.Ceiling(quantile * calibrated.Length) - 1, 0, calibrated.Length - 1);
-        return partial with { Mean = combined.Mean, Std = combined.Std, Threshold = calibrated[index] };
+        return partial with { Mean = combined.Mean, Std = combined.Std, Threshold = ComponentCalibration.Quantile(calibrated, quantile) };
     }
 
     /// <summary>Pooled cell z-scores of every held-out frame.</summary>

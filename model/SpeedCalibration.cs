@@ -44,16 +44,10 @@ public sealed record SpeedCalibration(double[] RowScales, int Columns, Component
                 if (e.Speeds[k] > 0) byRow[k % cells / columns].Add(e.Speeds[k]);
         var all = byRow.SelectMany(r => r).ToList();
         if (all.Count == 0) return null;
-        var view = Quantile(all, ScaleQuantile);
-        var scales = byRow.Select(r => r.Count == 0 ? view : (r.Count * Quantile(r, ScaleQuantile) + PriorCells * view) / (r.Count + PriorCells)).ToArray();
+        var view = ComponentCalibration.Quantile(all.Order().ToArray(), ScaleQuantile);
+        var scales = byRow.Select(r => r.Count == 0 ? view : (r.Count * ComponentCalibration.Quantile(r.Order().ToArray(), ScaleQuantile) + PriorCells * view) / (r.Count + PriorCells)).ToArray();
         var partial = new SpeedCalibration(scales, columns, new ComponentCalibration(0, 1));
         var ratios = heldOut.SelectMany(e => Enumerable.Range(0, e.Count).Select(i => partial.Ratio(e.Speeds.AsSpan(i * cells, cells)))).ToArray();
         return partial with { Frame = ComponentCalibration.Fit(ratios) };
-    }
-
-    private static double Quantile(List<double> values, double q)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 }
