@@ -6,9 +6,9 @@ namespace STADNet.Model;
 /// Evidence tensors of a batch of clips: [B*T, cells] appearance and motion patch errors, [B*T]
 /// worst latent divergence per frame, [B] segment logits, [B*T, cells] patch errors over all channels,
 /// [B*T] distance of the encoder features from normal ones (<see cref="NormalFeatures"/>), [B*T, cells] speed of
-/// the movers in each cell (<see cref="MoverSpeed"/>).
+/// the movers in each cell (<see cref="MoverSpeed"/>), null unless asked for.
 /// </summary>
-public sealed record ClipEvidence(Tensor Appearance, Tensor Motion, Tensor Divergence, Tensor Segment, Tensor Patches, Tensor Novelty, Tensor Speeds) : IDisposable
+public sealed record ClipEvidence(Tensor Appearance, Tensor Motion, Tensor Divergence, Tensor Segment, Tensor Patches, Tensor Novelty, Tensor? Speeds) : IDisposable
 {
     public void Dispose()
     {
@@ -18,6 +18,6 @@ public sealed record ClipEvidence(Tensor Appearance, Tensor Motion, Tensor Diver
         Segment.Dispose();
         Patches.Dispose();
         Novelty.Dispose();
-        Speeds.Dispose();
+        Speeds?.Dispose();
     }
 }

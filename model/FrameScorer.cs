@@ -17,15 +17,17 @@ public static class FrameScorer
     /// normal object memory, the evidence includes the object novelty of the sampled frames, judged on
     /// <paramref name="objectPixels"/>: the same frames at <see cref="ObjectNovelty.FrameScale"/> times the decode size.
     /// <paramref name="firstFrame"/> is the frame number in the video of the buffer's first frame, which decides the frames sampled.
+    /// Mover speeds are measured only when <paramref name="speeds"/> asks, as a score with a speed term does.
     /// </summary>
     public static FrameEvidence ScoreRaw(StadNet model, ModelSettings settings, ReadOnlySpan<byte> pixels,
-        int frameCount, int contextFrames, Device? device = null, ImageNetBackbone? backbone = null, byte[]? objectPixels = null, int firstFrame = 0)
+        int frameCount, int contextFrames, Device? device = null, ImageNetBackbone? backbone = null, byte[]? objectPixels = null, int firstFrame = 0,
+        bool speeds = false)
     {
         if (contextFrames < 0 || contextFrames >= frameCount) throw new ArgumentException("no frames left to score after the context", nameof(contextFrames));
         using (inference_mode())
         using (var scope = NewDisposeScope())
         {
-            var evidence = ScoreFeatures(model, settings, ClipBatch.Features(pixels, frameCount, settings, device)[contextFrames..]);
+            var evidence = ScoreFeatures(model, settings, ClipBatch.Features(pixels, frameCount, settings, device)[contextFrames..], speeds);
             if (backbone is null || model.Objects.Count == 0) return evidence;
             if (objectPixels is null) throw new ArgumentException("object novelty needs the frames at the object size", nameof(objectPixels));
             var larger = ObjectNovelty.Frames(objectPixels, frameCount, settings, device);
@@ -33,8 +35,8 @@ public static class FrameScorer
         }
     }
 
-    /// <summary>Evidence for every frame of per-frame features [N, C + 2, H, W] (see <see cref="ClipBatch.Features(Tensor, ModelSettings)"/>).</summary>
-    public static FrameEvidence ScoreFeatures(StadNet model, ModelSettings settings, Tensor features)
+    /// <summary>Evidence for every frame of per-frame features [N, C + 2, H, W] (see <see cref="ClipBatch.Features(Tensor, ModelSettings)"/>), with mover speeds when <paramref name="speeds"/> asks.</summary>
+    public static FrameEvidence ScoreFeatures(StadNet model, ModelSettings settings, Tensor features, bool speeds = false)
     {
         var targets = (int)features.shape[0];
         var cells = settings.HeatmapCells;
@@ -51,14 +53,14 @@ public static class FrameScorer
                 using var pass = NewDisposeScope();
                 var batchStarts = starts.Skip(b).Take(ClipsPerPass).ToList();
                 var clips = ClipBatch.Clips(features, batchStarts, settings.ClipFrames);
-                var evidence = Evidence(model, clips, settings);
+                var evidence = Evidence(model, clips, settings, speeds);
                 var appearance = evidence.Appearance.cpu().data<float>().ToArray();
                 var motion = evidence.Motion.cpu().data<float>().ToArray();
                 var divergence = evidence.Divergence.cpu().data<float>().ToArray();
                 var segment = evidence.Segment.cpu().data<float>().ToArray();
                 var grid = evidence.Patches.cpu().data<float>().ToArray();
                 var novelty = evidence.Novelty.cpu().data<float>().ToArray();
-                var speeds = evidence.Speeds.cpu().data<float>().ToArray();
+                var moverSpeeds = evidence.Speeds?.cpu().data<float>().ToArray();
                 for (var c = 0; c < batchStarts.Count; c++)
                 for (var t = 0; t < settings.ClipFrames; t++)
                 {
@@ -73,7 +75,7 @@ public static class FrameScorer
                         patches[0, frame * cells + k] += appearance[i * cells + k];
                         patches[1, frame * cells + k] += motion[i * cells + k];
                         patches[2, frame * cells + k] += grid[i * cells + k];
-                        patches[3, frame * cells + k] += speeds[i * cells + k];
+                        if (moverSpeeds is not null) patches[3, frame * cells + k] += moverSpeeds[i * cells + k];
                     }
                     counts[frame]++;
                 }
@@ -85,11 +87,11 @@ public static class FrameScorer
             Enumerable.Range(0, targets).Select(f => Mean(0, f)).ToArray(),
             Enumerable.Range(0, targets).Select(f => Mean(1, f)).ToArray(),
             Grid(2),
-            Enumerable.Range(0, targets).Select(f => Mean(2, f)).ToArray()) { Speeds = Grid(3) };
+            Enumerable.Range(0, targets).Select(f => Mean(2, f)).ToArray()) { Speeds = speeds ? Grid(3) : null };
     }
 
-    /// <summary>Evidence of whole clips [B, C, T, H, W], every clip frame counted as a frame; for held-out checks.</summary>
-    public static FrameEvidence ScoreClips(StadNet model, ModelSettings settings, Tensor clips)
+    /// <summary>Evidence of whole clips [B, C, T, H, W], every clip frame counted as a frame, with mover speeds when <paramref name="speeds"/> asks; for held-out checks.</summary>
+    public static FrameEvidence ScoreClips(StadNet model, ModelSettings settings, Tensor clips, bool speeds = false)
     {
         var parts = new List<FrameEvidence>();
         model.eval();
@@ -97,20 +99,20 @@ public static class FrameScorer
             for (long b = 0; b < clips.shape[0]; b += ClipsPerPass)
             {
                 using var scope = NewDisposeScope();
-                using var evidence = Evidence(model, clips[(int)b..(int)Math.Min(clips.shape[0], b + ClipsPerPass)], settings);
+                using var evidence = Evidence(model, clips[(int)b..(int)Math.Min(clips.shape[0], b + ClipsPerPass)], settings, speeds);
                 var segment = evidence.Segment.cpu().data<float>().ToArray();
                 parts.Add(new FrameEvidence(evidence.Appearance.cpu().data<float>().ToArray(), evidence.Motion.cpu().data<float>().ToArray(),
                     evidence.Divergence.cpu().data<float>().ToArray(), segment.SelectMany(s => Enumerable.Repeat(s, settings.ClipFrames)).ToArray(),
                     evidence.Patches.cpu().data<float>().ToArray(), evidence.Novelty.cpu().data<float>().ToArray())
-                    { Speeds = evidence.Speeds.cpu().data<float>().ToArray() });
+                    { Speeds = evidence.Speeds?.cpu().data<float>().ToArray() });
             }
         return new FrameEvidence(parts.SelectMany(p => p.Appearance).ToArray(), parts.SelectMany(p => p.Motion).ToArray(),
             parts.SelectMany(p => p.Divergence).ToArray(), parts.SelectMany(p => p.Segment).ToArray(), parts.SelectMany(p => p.Patches).ToArray(),
-            parts.SelectMany(p => p.Novelty).ToArray()) { Speeds = parts.SelectMany(p => p.Speeds!).ToArray() };
+            parts.SelectMany(p => p.Novelty).ToArray()) { Speeds = speeds ? parts.SelectMany(p => p.Speeds!).ToArray() : null };
     }
 
-    /// <summary>Per clip and frame: appearance and motion patch errors, worst latent divergence, segment logit, the patch grid, novelty and mover speeds.</summary>
-    public static ClipEvidence Evidence(StadNet model, Tensor clips, ModelSettings settings)
+    /// <summary>Per clip and frame: appearance and motion patch errors, worst latent divergence, segment logit, the patch grid, novelty and, when <paramref name="speeds"/> asks, mover speeds.</summary>
+    public static ClipEvidence Evidence(StadNet model, Tensor clips, ModelSettings settings, bool speeds = false)
     {
         using var scope = NewDisposeScope();
         using var output = model.Run(clips);
@@ -129,8 +131,9 @@ public static class FrameScorer
         var distances = model.Normality.forward(output.Encoding); // [B, T/2, places]
         var novelty = distances.topk(Math.Min(NormalFeatures.PooledPlaces, (int)distances.shape[2]), 2).values.mean([2])
             .repeat_interleave(t / distances.shape[1], 1).reshape(b * t);
-        var speeds = MoverSpeed.Cells(clips.permute(0, 2, 1, 3, 4).reshape(b * t, clips.shape[1], settings.Height, settings.Width), settings);
+        // Speeds cost a flow-sized pass per frame; only a score with a speed term reads them.
+        var movers = speeds ? MoverSpeed.Cells(clips.permute(0, 2, 1, 3, 4).reshape(b * t, clips.shape[1], settings.Height, settings.Width), settings) : null;
         return new ClipEvidence(appearance.MoveToOuterDisposeScope(), motion.MoveToOuterDisposeScope(), divergence.MoveToOuterDisposeScope(),
-            segment.MoveToOuterDisposeScope(), grid.MoveToOuterDisposeScope(), novelty.MoveToOuterDisposeScope(), speeds.MoveToOuterDisposeScope());
+            segment.MoveToOuterDisposeScope(), grid.MoveToOuterDisposeScope(), novelty.MoveToOuterDisposeScope(), movers?.MoveToOuterDisposeScope());
     }
 }

@@ -111,6 +111,10 @@ public sealed record ScoreCalibration(
     [System.Text.Json.Serialization.JsonIgnore]
     public bool UsesObjects => Objects is not null && ObjectWeight > 0;
 
+    /// <summary>Whether the score reads mover speeds, so scoring must measure them.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool UsesSpeeds => Speeds is not null && SpeedWeight > 0;
+
     /// <summary>The un-smoothed sum of component z-scores, per frame, of evidence that spans a whole video (or held-out clip).</summary>
     public float[] Combine(FrameEvidence evidence)
     {

@@ -197,9 +197,10 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         speedWeights = settings.MotionStream && speedWeights is not null ? speedWeights : [0]; // no flow, no speed term
         model.eval();
         NormalFeatures.Fit(model, features, splits.SelectMany((s, v) => ClipStartsIn(s.TrainFrom, s.TrainTo, settings.ClipFrames).Select(c => (v, c))).ToList());
-        var evidence = HeldOutEvidence(model, splits, features);
+        var speeds = speedWeights.Any(w => w > 0);
+        var evidence = HeldOutEvidence(model, splits, features, speeds);
         if (objects is not null) evidence = evidence.Select((e, i) => e with { Objects = objects.Normal[i] }).ToList();
-        var anomalous = FrameScorer.ScoreClips(model, settings, anomalies).Split(settings.ClipFrames);
+        var anomalous = FrameScorer.ScoreClips(model, settings, anomalies, speeds).Split(settings.ClipFrames);
         if (objects is not null) anomalous = anomalous.Select((e, i) => e with { Objects = OneSample(objects.Anomalous[i]) }).ToList();
         ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e, double objectWeight, double speedWeight) =>
             ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, objectWeight, speedWeight);
@@ -377,9 +378,9 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         return sum / batches;
     }
 
-    private List<FrameEvidence> HeldOutEvidence(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> features) =>
+    private List<FrameEvidence> HeldOutEvidence(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> features, bool speeds) =>
         splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1)
-            .Select(x => FrameScorer.ScoreFeatures(model, settings, features[x.v][x.s.HeldFrom..x.s.HeldTo])).ToList();
+            .Select(x => FrameScorer.ScoreFeatures(model, settings, features[x.v][x.s.HeldFrom..x.s.HeldTo], speeds)).ToList();
 
     /// <summary>Per-frame network input of every video (flow from the previous frame; see <see cref="ClipBatch"/>).</summary>
     private List<Tensor> Features(IReadOnlyList<Tensor> frames)

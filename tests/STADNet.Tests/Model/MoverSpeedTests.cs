@@ -1,5 +1,7 @@
+using STADNet.Client.Hosting;
 using STADNet.Model;
 using STADNet.Model.Modules;
+using STADNet.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -67,6 +69,40 @@ public sealed class MoverSpeedTests
         var withoutMotion = ScoreCalibration.Fit([normal], Settings with { MotionStream = false }, 1, 0.995, speedWeight: 1);
         Assert.Null(withoutMotion.Speeds);
         Assert.Equal(0, withoutMotion.SpeedWeight);
+    }
+
+    [Fact]
+    public async Task A_scan_measures_mover_speeds_when_its_score_has_a_speed_term_and_not_otherwise()
+    {
+        using var temp = new TempFolder();
+        var shipped = Checkpoint.Load(ShippedModel.Path);
+        var settings = shipped.Header.Settings;
+        // A bright block crosses frames 20 to 35 of a walkway.
+        var footage = await TrainingFootage.DecodeAsync(SyntheticFootage.Walkway(temp.Combine("walkway.mp4"), 40, anomaly: (20, 35)), settings);
+        var path = temp.Combine("speed.ckpt");
+        var (measured, skipped, calibration) = await ModelThread.Run(() =>
+        {
+            using var model = shipped.CreateModel();
+            var measured = FrameScorer.ScoreRaw(model, settings, footage.Pixels, footage.FrameCount, 1, speeds: true);
+            var skipped = FrameScorer.ScoreRaw(model, settings, footage.Pixels, footage.FrameCount, 1);
+            var speeds = SpeedCalibration.Fit([measured], settings.HeatmapRows, settings.HeatmapColumns)!;
+            var calibration = shipped.Header.Calibration with { ObjectWeight = 0, Speeds = speeds, SpeedWeight = 1 };
+            Checkpoint.Save(path, shipped.Header with { Calibration = calibration }, model);
+            return (measured, skipped, calibration);
+        });
+        Assert.Null(skipped.Speeds);
+        Assert.Equal(footage.FrameCount - 1, measured.Speeds!.Length / settings.HeatmapCells);
+        Assert.Contains(measured.Speeds, speed => speed > 0);
+        Assert.Equal(skipped.Segment, measured.Segment); // speeds add evidence and change none
+
+        // The scoring engine of a silo, given the checkpoint with the term, measures them and scores with them.
+        using var engine = new ScoringEngine(1);
+        var scanned = (await engine.ScoreAsync(path, footage.Pixels, footage.FrameCount, 1, CancellationToken.None)).Combined;
+        var withSpeeds = calibration.CombineFrames(measured);
+        var withoutSpeeds = calibration.CombineFrames(skipped);
+        Assert.Contains(Enumerable.Range(0, scanned.Length), i => withSpeeds[i] > withoutSpeeds[i] + 0.1);
+        for (var i = 0; i < scanned.Length; i++)
+            Assert.True(Math.Abs(scanned[i] - withSpeeds[i]) < 1e-3, $"frame {i}: scanned {scanned[i]}, scored with speeds {withSpeeds[i]}");
     }
 
     private static double Mean(IEnumerable<float> values) => values.Average();
