@@ -85,15 +85,11 @@ public sealed class CheckpointTests
     public async Task A_format_4_checkpoint_scores_as_it_is_and_as_the_same_model_saved_in_todays_format()
     {
         using var temp = new TempFolder();
-        var path = temp.Combine("v4.ckpt");
-        File.WriteAllBytes(path, await CheckpointBytes.AsOlderFormat(ShippedModel.Path, 4));
-        var old = Checkpoint.Load(path);
-        Assert.Equal(4, old.Version);
+        var old = await OlderFormatAsync(temp, 4);
         var settings = old.Header.Settings;
         const int frames = 12;
-        var pixels = new byte[frames * settings.BytesPerFrame];
-        new Random(5).NextBytes(pixels);
-        var today = temp.Combine("v5.ckpt");
+        var pixels = RandomFrames(settings, frames, seed: 5);
+        var today = temp.Combine("today.ckpt");
         var (memory, before, after) = await ModelThread.Run(() =>
         {
             using var a = old.CreateModel();
@@ -111,15 +107,11 @@ public sealed class CheckpointTests
     public async Task A_format_5_checkpoint_scores_as_it_is_without_the_speed_term()
     {
         using var temp = new TempFolder();
-        var path = temp.Combine("v5.ckpt");
-        File.WriteAllBytes(path, await CheckpointBytes.AsOlderFormat(ShippedModel.Path, 5));
-        var old = Checkpoint.Load(path);
-        Assert.Equal(5, old.Version);
+        var old = await OlderFormatAsync(temp, 5);
         Assert.Null(old.Header.Calibration.Speeds);
         var settings = old.Header.Settings;
         const int frames = 12;
-        var pixels = new byte[frames * settings.BytesPerFrame];
-        new Random(7).NextBytes(pixels);
+        var pixels = RandomFrames(settings, frames, seed: 7);
         var (memory, evidence) = await ModelThread.Run(() =>
         {
             using var model = old.CreateModel();
@@ -164,9 +156,8 @@ public sealed class CheckpointTests
         using var temp = new TempFolder();
         var original = Checkpoint.Load(ShippedModel.Path);
         var settings = original.Header.Settings;
-        var frames = 20;
-        var pixels = new byte[frames * settings.BytesPerFrame];
-        new Random(3).NextBytes(pixels);
+        const int frames = 20;
+        var pixels = RandomFrames(settings, frames, seed: 3);
 
         var copy = temp.Combine("copy.ckpt");
         var again = temp.Combine("again.ckpt");
@@ -189,5 +180,23 @@ public sealed class CheckpointTests
         // The same model and header make the same file (an older format's file is rewritten in today's).
         Assert.Equal(Checkpoint.Load(copy).Id, Checkpoint.Load(again).Id);
         if (original.Version == Checkpoint.FormatVersion) Assert.Equal(original.Id, Checkpoint.Load(copy).Id);
+    }
+
+    /// <summary>The shipped checkpoint as a file of an older <paramref name="version"/>, loaded.</summary>
+    private static async Task<Checkpoint> OlderFormatAsync(TempFolder temp, int version)
+    {
+        var path = temp.Combine($"v{version}.ckpt");
+        File.WriteAllBytes(path, await CheckpointBytes.AsOlderFormat(ShippedModel.Path, version));
+        var old = Checkpoint.Load(path);
+        Assert.Equal(version, old.Version);
+        return old;
+    }
+
+    /// <summary>Noise frames at the model's decode size: scoring needs no real footage to compare two models.</summary>
+    private static byte[] RandomFrames(ModelSettings settings, int frames, int seed)
+    {
+        var pixels = new byte[frames * settings.BytesPerFrame];
+        new Random(seed).NextBytes(pixels);
+        return pixels;
     }
 }
