@@ -24,6 +24,8 @@ public sealed class Checkpoint
     /// weaker score formula alive.
     /// </summary>
     public const int FormatVersion = 6;
+    /// <summary>The first version whose weights hold every tensor the model has (6 changed the header only).</summary>
+    private const int CompleteWeightsVersion = 5;
     /// <summary>The oldest version that is scored as it is.</summary>
     public const int OldestScoringVersion = 4;
     /// <summary>The oldest version whose weights <see cref="LoadWeights"/> still reads.</summary>
@@ -59,7 +61,7 @@ public sealed class Checkpoint
         var model = new StadNet("stadnet", settings);
         using (var reader = new BinaryReader(new MemoryStream(weights)))
         {
-            if (version >= 5)
+            if (version >= CompleteWeightsVersion)
                 model.load(reader, strict: true);
             else
             {

@@ -148,8 +148,8 @@ public sealed record ScoreCalibration(
             if (Divergence is not null) sum += Math.Max(0, Divergence.Z(Math.Log(evidence.Divergence[i] + 1e-6)));
             if (Segment is not null) sum += Math.Max(0, Segment.Z(evidence.Segment[i], minStd: 1));
             raw[i] = (float)(Novelty.Z(evidence.Novelty[i]) + ReconstructionWeight * sum);
-            if (Speeds is not null && SpeedWeight > 0 && evidence.Speeds is { } speeds)
-                raw[i] += (float)(SpeedWeight * Math.Max(0, Speeds.Z(speeds.AsSpan(i * Speeds.Cells, Speeds.Cells))));
+            if (UsesSpeeds && evidence.Speeds is { } speeds)
+                raw[i] += (float)(SpeedWeight * Math.Max(0, Speeds!.Z(speeds.AsSpan(i * Speeds.Cells, Speeds.Cells))));
         }
         return raw;
     }

@@ -151,10 +151,8 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     public Recalibration Recalibrate(StadNet model, IReadOnlyList<TrainingVideo> videos, int pooledCells, CancellationToken cancellationToken,
         IReadOnlyList<double>? objectWeights = null, IReadOnlyList<double>? speedWeights = null)
     {
-        objectWeights = objectWeights is { Count: > 0 } ? objectWeights : [0];
-        speedWeights = speedWeights is { Count: > 0 } ? speedWeights : [0];
-        if (objectWeights.Any(w => w < 0 || !double.IsFinite(w))) throw new ArgumentOutOfRangeException(nameof(objectWeights), "object weights must be 0 or more");
-        if (speedWeights.Any(w => w < 0 || !double.IsFinite(w))) throw new ArgumentOutOfRangeException(nameof(speedWeights), "speed weights must be 0 or more");
+        objectWeights = Candidates(objectWeights, nameof(objectWeights), "object");
+        speedWeights = Candidates(speedWeights, nameof(speedWeights), "speed");
         var withObjects = objectWeights.Any(w => w > 0);
         settings.Validate();
         TorchRuntime.EnsureInitialised();
@@ -184,6 +182,14 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
             foreach (var f in features ?? []) f.Dispose();
             foreach (var f in frames) f.Dispose();
         }
+    }
+
+    /// <summary>The weights to compare: those given, each 0 or more, or 0 alone when none are.</summary>
+    private static IReadOnlyList<double> Candidates(IReadOnlyList<double>? weights, string parameter, string term)
+    {
+        if (weights is not { Count: > 0 }) return [0];
+        if (weights.Any(w => w < 0 || !double.IsFinite(w))) throw new ArgumentOutOfRangeException(parameter, $"{term} weights must be 0 or more");
+        return weights;
     }
 
     /// <summary>
