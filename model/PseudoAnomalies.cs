@@ -16,15 +16,17 @@ namespace STADNet.Model;
 /// can still fade in or out at the feathered edge of the place). When a source is too short for
 /// the kind drawn (a held-out tail of 20 to 30 frames fits few large frame skips), another kind is drawn.
 /// Reversed clips are not used: on a two-way walkway, footage played backwards is still normal.
-/// A fifth kind, a turned object (<see cref="PseudoAnomalyKind.TurnedObject"/>), is made for the held-out check only.
+/// Two more kinds, a turned object (<see cref="PseudoAnomalyKind.TurnedObject"/>) and a patterned object
+/// (<see cref="PseudoAnomalyKind.PatternedObject"/>), are made for the held-out check only.
 /// Flow is estimated on the altered frames, exactly as for real footage.
 /// </summary>
 public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor> frames)
 {
     /// <summary>
-    /// The kinds training draws from, equally often. <see cref="PseudoAnomalyKind.TurnedObject"/> is left out: it judges,
-    /// in the held-out check, whether the score sees a new-looking thing that moves at a normal pace, which none of
-    /// these shows (their content is the footage's own, changed in speed or size).
+    /// The kinds training draws from, equally often. <see cref="PseudoAnomalyKind.TurnedObject"/> and
+    /// <see cref="PseudoAnomalyKind.PatternedObject"/> are left out: they judge, in the held-out check, whether the score
+    /// sees a new-looking thing that moves at a normal pace, which none of these shows (their content is the footage's
+    /// own, changed in speed or size).
     /// </summary>
     public static readonly IReadOnlyList<PseudoAnomalyKind> TrainingKinds =
         [PseudoAnomalyKind.SkippedFrames, PseudoAnomalyKind.ForeignPatch, PseudoAnomalyKind.SpedUpPlace, PseudoAnomalyKind.MagnifiedPlace];
@@ -72,6 +74,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         PseudoAnomalyKind.SpedUpPlace => SpedUpPlace(source, random, out start),
         PseudoAnomalyKind.MagnifiedPlace => MagnifiedPlace(source, random, out start),
         PseudoAnomalyKind.TurnedObject => TurnedObject(source, sources, random, out start),
+        PseudoAnomalyKind.PatternedObject => PatternedObject(source, sources, random, out start),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown pseudo-anomaly kind"),
     };
 
@@ -148,27 +151,72 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     /// </summary>
     private Tensor? TurnedObject(Source source, IReadOnlyList<Source> sources, Random random, out int start)
     {
+        if (ClipAndWalkerPlace(source, sources, random, out start) is not var (clip, place)) return null;
+        // Turned a quarter turn, clockwise or anticlockwise: [1, C, pw, ph].
+        var turned = place.transpose(2, 3).flip(random.Next(2) == 0 ? 2 : 3);
+        if (turned.shape[3] > settings.DecodeWidth || turned.shape[2] > settings.DecodeHeight) return null;
+        CrossAtWalkingPace(clip, turned, random);
+        return clip;
+    }
+
+    /// <summary>
+    /// A normal clip crossed at walking pace by a walker-sized busy place of another held-out frame, striped across,
+    /// striped down or checked, with a contrast of 0.15 to 0.3, in a period of <see cref="ModelSettings.DecodeScale"/>
+    /// pixels. One period is one network pixel, so the network's averaged input barely changes, while at the object
+    /// size (twice the decode size) the stripes are two pixels wide: new detail on a thing of a normal shape and pace.
+    /// </summary>
+    private Tensor? PatternedObject(Source source, IReadOnlyList<Source> sources, Random random, out int start)
+    {
+        if (ClipAndWalkerPlace(source, sources, random, out start) is not var (clip, place)) return null;
+        int ph = (int)place.shape[2], pw = (int)place.shape[3];
+        // At an even DecodeScale (2 by default, 4 at the object size) any DecodeScale adjacent pixels hold as many light
+        // as dark ones wherever the place lands, so they average away; at scale 1 the network sees every pixel anyway.
+        var period = settings.DecodeScale;
+        var style = random.Next(3);
+        var pattern = new float[ph * pw];
+        for (var y = 0; y < ph; y++)
+        for (var x = 0; x < pw; x++)
+        {
+            var a = y * 2 / period % 2;
+            var b = x * 2 / period % 2;
+            pattern[y * pw + x] = (style switch { 0 => a, 1 => b, _ => a ^ b }) == 0 ? -1f : 1f;
+        }
+        var contrast = (float)(0.15 + 0.15 * random.NextDouble());
+        CrossAtWalkingPace(clip, (place + torch.tensor(pattern, [1, 1, ph, pw], device: clip.device) * contrast).clamp(0, 1), random);
+        return clip;
+    }
+
+    /// <summary>
+    /// A normal clip from <paramref name="source"/> and a walker-sized busy place [1, C, ph, pw] (0.15 to 0.3 of the view
+    /// tall, 0.4 to 0.7 as wide as tall) from the middle frame of a clip of another held-out source, or null when either
+    /// source is too short.
+    /// </summary>
+    private (Tensor Clip, Tensor Place)? ClipAndWalkerPlace(Source source, IReadOnlyList<Source> sources, Random random, out int start)
+    {
         var clip = NormalClip(source, random, out start);
         if (clip is null) return null;
-        var donor = sources[random.Next(sources.Count)];
-        var donorClip = NormalClip(donor, random, out _);
-        if (donorClip is null) return null;
-        var length = settings.ClipFrames + 1;
-        long h = settings.DecodeHeight, w = settings.DecodeWidth;
-        var ph = Math.Max(2, (int)(h * (0.15 + 0.15 * random.NextDouble())));
+        var donor = NormalClip(sources[random.Next(sources.Count)], random, out _);
+        if (donor is null) return null;
+        var ph = Math.Max(2, (int)(settings.DecodeHeight * (0.15 + 0.15 * random.NextDouble())));
         var pw = Math.Max(2, (int)(ph * (0.4 + 0.3 * random.NextDouble())));
-        var (py, px) = BusyPlace(donorClip, ph, pw, PlaceStride, random);
-        // Turned a quarter turn, clockwise or anticlockwise: [C, pw, ph].
-        var turned = donorClip[length / 2][.., py..(py + ph), px..(px + pw)].transpose(1, 2).flip(random.Next(2) == 0 ? 1 : 2).unsqueeze(0);
-        int th = pw, tw = ph;
-        if (tw > w || th > h) return null;
+        var (py, px) = BusyPlace(donor, ph, pw, PlaceStride, random);
+        return (clip, donor[(settings.ClipFrames + 1) / 2][.., py..(py + ph), px..(px + pw)].unsqueeze(0));
+    }
+
+    /// <summary>
+    /// Pastes <paramref name="thing"/> [1, C, h, w], feathered so no square edge gives it away, into every frame of
+    /// <paramref name="clip"/> along a straight path from a random place in a random direction at walking pace (0.5 to
+    /// 1.5 decode pixels a frame at the default scale), bouncing off the edges.
+    /// </summary>
+    private void CrossAtWalkingPace(Tensor clip, Tensor thing, Random random)
+    {
+        int th = (int)thing.shape[2], tw = (int)thing.shape[3];
         var mask = Feather(th, tw, clip.device, Math.Max(3f, Math.Min(th, tw) / 5f));
         var speed = (0.5 + random.NextDouble()) * settings.DecodeScale / 2.0;
         var angle = random.NextDouble() * 2 * Math.PI;
         double vx = speed * Math.Cos(angle), vy = speed * Math.Sin(angle);
-        double x0 = random.NextDouble() * (w - tw), y0 = random.NextDouble() * (h - th);
-        Cross(clip, turned, mask, x0, y0, vx, vy);
-        return clip;
+        double x0 = random.NextDouble() * (settings.DecodeWidth - tw), y0 = random.NextDouble() * (settings.DecodeHeight - th);
+        Cross(clip, thing, mask, x0, y0, vx, vy);
     }
 
     /// <summary>A normal clip with one busy place replaced by the same place played two to four times too fast.</summary>

@@ -17,4 +17,10 @@ public enum PseudoAnomalyKind
     /// uses it (see <see cref="PseudoAnomalies.TrainingKinds"/>), so it also judges a kind the network never trained on.
     /// </summary>
     TurnedObject,
+    /// <summary>
+    /// A walker-sized busy place of another held-out frame, striped or checked with a period of one network pixel, crosses
+    /// the view at walking pace: detail the network's input averages away but the object windows, at twice the decode
+    /// size, still show (as a bicycle's wheels are). Only the held-out check uses it, to judge the object term.
+    /// </summary>
+    PatternedObject,
 }

@@ -28,16 +28,17 @@ namespace STADNet.Model;
 /// blob is a bicycle. A frame with no sampled moving window in its span adds nothing (z 0).
 /// v is <see cref="ObjectWeight"/>: 0 unless <c>stadnet calibrate --object-weight</c> asks for more; with
 /// <c>auto</c> it is whichever of <see cref="Trainer.ObjectWeightCandidates"/> separates the held-out
-/// pseudo-anomalies best, turned objects (<see cref="PseudoAnomalyKind.TurnedObject"/>) among them. Every
-/// pseudo-anomaly is made of the footage's own content, and few look new to an ImageNet backbone, so on Ped2
-/// the check keeps a small weight (0.25: 0.9216 against 0.9166 without; 1 and 2 clearly worse). In the held-out check a
+/// pseudo-anomalies best, turned and patterned objects (<see cref="PseudoAnomalyKind.TurnedObject"/>,
+/// <see cref="PseudoAnomalyKind.PatternedObject"/>) among them. On Ped2 the check keeps a small weight (0.25: 0.9149
+/// against 0.9107 without; 1 and 2 clearly worse). In the held-out check a
 /// pseudo-anomalous clip has one sample, which stands for its whole clip.
 /// Without a normal object memory the term drops out.
 /// V(t) is the frame's mover speed ratio (<see cref="SpeedCalibration"/>): the fastest moving patch cell's speed
 /// (<see cref="MoverSpeed"/>, from the optical flow the network already takes in) over the normal speed at that height of
 /// the view. u is <see cref="SpeedWeight"/>: 0 unless <c>stadnet calibrate --speed-weight</c> asks for more; with <c>auto</c>
 /// it is whichever of <see cref="Trainer.SpeedWeightCandidates"/> separates the held-out pseudo-anomalies best, chosen jointly
-/// with v. On Ped2 its best (0.25: 0.9219 against 0.9216 without) is a tie within <see cref="Trainer.HeldOutTie"/>, so auto keeps 0.
+/// with v. On Ped2, for the network shipped before, its best (0.25: 0.9219 against 0.9216 without) was a tie within
+/// <see cref="Trainer.HeldOutTie"/>, so auto keeps 0.
 /// It only adds evidence: a frame where nothing moves is not more normal for it. It reads the optical flow, so a model
 /// without the motion stream (an ablation) has no speed term either.
 /// z_c is a cell's own z-score (<see cref="CellCalibration"/>): the camera is fixed, so a patch

@@ -17,14 +17,6 @@ namespace STADNet.Model;
 /// </summary>
 public sealed class Trainer(ModelSettings settings, TrainingOptions options)
 {
-    /// <summary>Held-out anomalous clips, made once so every epoch is judged on the same ones.</summary>
-    private const int HeldOutAnomalies = 64;
-    /// <summary>
-    /// Held-out <see cref="PseudoAnomalyKind.TurnedObject"/> clips added in recalibration, a quarter as many as the
-    /// others: the kind judges object novelty, which only recalibration fits (training's epoch check is unchanged).
-    /// </summary>
-    private const int HeldOutTurnedObjects = 16;
-
     /// <summary>The object weights <c>stadnet calibrate --object-weight auto</c> compares on the held-out check.</summary>
     public static readonly IReadOnlyList<double> ObjectWeightCandidates = [0, 0.25, 0.5, 1, 2];
 
@@ -37,6 +29,9 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     /// 0.0002), and a term should earn its place in the score.
     /// </summary>
     public const double HeldOutTie = 0.001;
+
+    /// <summary>Held-out object clips made and scored at a time in recalibration, to bound memory.</summary>
+    private const int ObjectClipsAtOnce = 16;
 
     public TrainingResult Train(IReadOnlyList<TrainingVideo> videos, string dataDescription, Action<EpochResult>? onEpoch, CancellationToken cancellationToken)
     {
@@ -143,9 +138,10 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     /// Refits the normal features and score calibration of a trained model on the footage training uses, and
     /// judges it on the held-out pseudo-anomalies training makes (the same ones, for the same seed). With an
     /// <paramref name="objectWeights"/> above 0 the normal object memory is fitted too, the held-out check gains
-    /// <see cref="PseudoAnomalyKind.TurnedObject"/> clips, and of the weights given the one that separates held-out
-    /// pseudo-anomalies best is kept (the smaller on a tie, within <see cref="HeldOutTie"/>); when 0 is kept the memory is cleared. When nothing moves
-    /// in the footage there is no memory to fit, and the check is on training's own pseudo-anomalies only.
+    /// <see cref="PseudoAnomalyKind.TurnedObject"/> and <see cref="PseudoAnomalyKind.PatternedObject"/> clips, and of the
+    /// weights given the one that separates held-out pseudo-anomalies best is kept (the smaller on a tie, within
+    /// <see cref="HeldOutTie"/>); when 0 is kept the memory is cleared. When nothing moves in the footage there is no
+    /// memory to fit, and the check is on training's own pseudo-anomalies only.
     /// Of the <paramref name="speedWeights"/> (see <see cref="SpeedCalibration"/>) the best too is kept, jointly with the object weight.
     /// </summary>
     public Recalibration Recalibrate(StadNet model, IReadOnlyList<TrainingVideo> videos, int pooledCells, CancellationToken cancellationToken,
@@ -167,7 +163,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
             var objects = withObjects ? FitObjects(model, splits, videos, heldSources, cancellationToken) : null;
             if (objects is null) model.Objects.Clear();
             cancellationToken.ThrowIfCancellationRequested();
-            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources, turnedObjects: objects is not null);
+            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources, objectKinds: objects is not null);
             features = Features(frames);
             cancellationToken.ThrowIfCancellationRequested();
             if (objects is null) return Separation(model, splits, features, anomalies, pooledCells, null, [0], speedWeights);
@@ -252,7 +248,6 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         var larger = ObjectNovelty.FrameSettings(settings);
         var bytes = FrameTensors(videos, larger, v => v.ObjectPixels!);
         var remade = new PseudoAnomalies(larger, bytes);
-        var anomalyFrames = HeldOutRecipe(turnedObjects: true).SelectMany(r => remade.Sequences(r.Count, heldSources, r.Random, r.Kinds)).ToList();
         var windows = new List<Tensor>();
         for (var v = 0; v < bytes.Count; v++)
         {
@@ -267,7 +262,16 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         var normal = splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1)
             .Select(x => ObjectNovelty.Score(backbone, model.Objects, bytes[x.v], x.s.HeldFrom, x.s.HeldTo)).ToList();
         var middle = 1 + settings.ClipFrames / 2;
-        var anomalous = anomalyFrames.Select(f => ObjectNovelty.Largest(backbone, model.Objects, f, [middle], ObjectNovelty.WindowsPerFrame)[0]).ToList();
+        var anomalous = new List<float>();
+        foreach (var (count, random, kinds) in HeldOutRecipe(objectKinds: true))
+            for (var made = 0; made < count; made += ObjectClipsAtOnce)
+            {
+                // A few at a time: 480 clips of 17 frames at 384x256 would hold over 3 GB of floats at once.
+                cancellationToken.ThrowIfCancellationRequested();
+                using var some = NewDisposeScope();
+                foreach (var clip in remade.Sequences(Math.Min(ObjectClipsAtOnce, count - made), heldSources, random, kinds))
+                    anomalous.Add(ObjectNovelty.Largest(backbone, model.Objects, clip, [middle], ObjectNovelty.WindowsPerFrame)[0]);
+            }
         return new HeldOutObjects(normal, anomalous);
     }
 
@@ -282,24 +286,30 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         splits.Select((s, v) => new PseudoAnomalies.Source(v, s.HeldFrom - 1, s.HeldTo)).Where(s => s.To - s.From > settings.ClipFrames).ToList();
 
     /// <summary>
-    /// Made from their own seed, so training and recalibration judge the same clips; with <paramref name="turnedObjects"/>
-    /// the <see cref="PseudoAnomalyKind.TurnedObject"/> clips follow, from a seed of their own.
+    /// Made from their own seeds, so training and recalibration judge the same clips; with <paramref name="objectKinds"/>
+    /// the turned and patterned objects follow.
     /// </summary>
-    private Tensor MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources, bool turnedObjects = false)
+    private Tensor MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources, bool objectKinds = false)
     {
         using var scope = NewDisposeScope();
-        var parts = HeldOutRecipe(turnedObjects).Select(r => pseudo.Make(r.Count, heldSources, r.Random, r.Kinds)).ToList();
+        var parts = HeldOutRecipe(objectKinds).Select(r => pseudo.Make(r.Count, heldSources, r.Random, r.Kinds)).ToList();
         return (parts.Count == 1 ? parts[0] : cat(parts, 0)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// How the held-out pseudo-anomalies are drawn, the same at the decode size and at the object size: training's kinds
-    /// from seed + 1 and, with <paramref name="turnedObjects"/>, the turned objects from seed + 2.
+    /// from seed + 1 and, with <paramref name="objectKinds"/>, the turned objects from seed + 2 and the patterned objects
+    /// from seed + 3, <see cref="TrainingOptions.HeldOutClipsPerKind"/> of every kind, so each kind weighs the same in the
+    /// check. Made once, so every epoch is judged on the same clips.
     /// </summary>
-    private IEnumerable<(int Count, Random Random, IReadOnlyList<PseudoAnomalyKind>? Kinds)> HeldOutRecipe(bool turnedObjects)
+    private IEnumerable<(int Count, Random Random, IReadOnlyList<PseudoAnomalyKind>? Kinds)> HeldOutRecipe(bool objectKinds)
     {
-        yield return (HeldOutAnomalies, new Random(options.Seed + 1), null);
-        if (turnedObjects) yield return (HeldOutTurnedObjects, new Random(options.Seed + 2), [PseudoAnomalyKind.TurnedObject]);
+        var count = options.HeldOutClipsPerKind;
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(options), count, "the held-out check needs at least one pseudo-anomaly of each kind");
+        yield return (count * PseudoAnomalies.TrainingKinds.Count, new Random(options.Seed + 1), null);
+        if (!objectKinds) yield break;
+        yield return (count, new Random(options.Seed + 2), [PseudoAnomalyKind.TurnedObject]);
+        yield return (count, new Random(options.Seed + 3), [PseudoAnomalyKind.PatternedObject]);
     }
 
     private sealed record VideoSplit(int TrainFrom, int TrainTo, int HeldFrom, int HeldTo);

@@ -35,16 +35,20 @@ public static class CalibrateCommand
             DefaultValueFactory = _ => "0",
         };
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out pseudo-anomalies the calibration is checked on.", DefaultValueFactory = _ => defaults.Seed };
-        var command = new Command("calibrate", "Refit a trained model's normal features and score calibration on normal footage, keeping its learned weights.") { folder, model, output, pooled, objectWeight, speedWeight, seed };
+        var heldOutClips = TrainCommand.HeldOutClipsOption(defaults);
+        var command = new Command("calibrate", "Refit a trained model's normal features and score calibration on normal footage, keeping its learned weights.")
+            { folder, model, output, pooled, objectWeight, speedWeight, seed, heldOutClips };
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(() =>
             RunAsync(result.GetValue(folder)!, result.GetValue(model), result.GetValue(output)!, result.GetValue(pooled), result.GetValue(objectWeight) ?? "0",
-                result.GetValue(speedWeight) ?? "0", result.GetValue(seed), cancellationToken)));
+                result.GetValue(speedWeight) ?? "0", new TrainingOptions { Seed = result.GetValue(seed), HeldOutClipsPerKind = result.GetValue(heldOutClips) },
+                cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string folder, string? model, string output, int pooledCells, string objectWeight, string speedWeight, int seed,
-        CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string folder, string? model, string output, int pooledCells, string objectWeight, string speedWeight,
+        TrainingOptions options, CancellationToken cancellationToken)
     {
+        TrainCommand.CheckHeldOutClips(options);
         var input = CheckpointFile.Resolve(model);
         var source = Checkpoint.LoadWeights(input);
         if (pooledCells < 1 || pooledCells > source.Settings.HeatmapCells)
@@ -55,7 +59,7 @@ public static class CalibrateCommand
         var withObjects = weights.Any(w => w > 0);
         var videos = await TrainCommand.LoadAsync(folder, source.Settings, abnormal: false, cancellationToken, objectFrames: withObjects);
         Console.WriteLine($"recalibrating {Path.GetFileName(input)} (format version {source.Version}) on the held-out tails of {videos.Count} videos");
-        var trainer = new Trainer(source.Settings, new TrainingOptions { Seed = seed });
+        var trainer = new Trainer(source.Settings, options);
         Recalibration result;
         try
         {

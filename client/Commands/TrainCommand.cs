@@ -29,20 +29,35 @@ public static class TrainCommand
             Description = "Network input size, WIDTHxHEIGHT (multiples of 8). Larger sees smaller things and costs more: 192x128 about four times 96x64.",
             DefaultValueFactory = _ => $"{defaultSettings.Width}x{defaultSettings.Height}",
         };
-        var command = new Command("train", "Train the anomaly model on normal footage.") { folder, output, epochs, seed, abnormal, without, input };
+        var heldOutClips = HeldOutClipsOption(defaults);
+        var command = new Command("train", "Train the anomaly model on normal footage.") { folder, output, epochs, seed, abnormal, without, input, heldOutClips };
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(() =>
-            RunAsync(result.GetValue(folder)!, result.GetValue(output)!, result.GetValue(epochs), result.GetValue(seed),
+            RunAsync(result.GetValue(folder)!, result.GetValue(output)!,
+                new TrainingOptions { Epochs = result.GetValue(epochs), Seed = result.GetValue(seed), HeldOutClipsPerKind = result.GetValue(heldOutClips) },
                 result.GetValue(abnormal), result.GetValue(without) ?? [], result.GetValue(input)!, cancellationToken)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string folder, string output, int epochs, int seed, string? abnormal, string[] without, string input,
+    /// <summary><c>--held-out-clips</c>, shared by <c>train</c> and <c>calibrate</c>: pseudo-anomalies of each kind in the held-out check.</summary>
+    internal static Option<int> HeldOutClipsOption(TrainingOptions defaults) => new("--held-out-clips")
+    {
+        Description = "Held-out pseudo-anomalies of each kind the held-out check judges epochs and weights by; fewer is faster and noisier.",
+        DefaultValueFactory = _ => defaults.HeldOutClipsPerKind,
+    };
+
+    internal static void CheckHeldOutClips(TrainingOptions options)
+    {
+        if (options.HeldOutClipsPerKind < 1) throw new UsageException("--held-out-clips must be at least 1");
+    }
+
+    private static async Task<int> RunAsync(string folder, string output, TrainingOptions options, string? abnormal, string[] without, string input,
         CancellationToken cancellationToken)
     {
+        var epochs = options.Epochs;
         if (epochs < 1) throw new UsageException("--epochs must be at least 1");
+        CheckHeldOutClips(options);
         if (abnormal is not null && !Directory.Exists(abnormal) && !File.Exists(abnormal)) throw new UsageException($"--abnormal: '{abnormal}' does not exist");
         var settings = ModelParts.Without(InputSize(input), without);
-        var options = new TrainingOptions { Epochs = epochs, Seed = seed };
         var videos = await LoadAsync(folder, settings, abnormal: false, cancellationToken);
         if (abnormal is not null) videos.AddRange(await LoadAsync(abnormal, settings, abnormal: true, cancellationToken));
         var removed = without.Length == 0 ? "" : $" without {string.Join(", ", without)}";

@@ -10,6 +10,10 @@ public sealed class CalibrateCliTests
 {
     private static Task<(int Exit, string Out, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(args);
 
+    /// <summary><c>stadnet calibrate</c> with a held-out check of 16 pseudo-anomalies a kind rather than 80, to keep the suite quick.</summary>
+    private static Task<(int Exit, string Out, string Error)> CalibrateAsync(params string[] args) =>
+        RunAsync(["calibrate", .. args, "--held-out-clips", "16"]);
+
     [Fact]
     public async Task An_old_format_checkpoint_is_recalibrated_into_a_current_one_with_the_same_learned_weights_and_its_own_normal_features()
     {
@@ -17,7 +21,7 @@ public sealed class CalibrateCliTests
         for (var i = 0; i < 2; i++) SyntheticFootage.Walkway(temp.Combine("normal", $"{i}.mp4"), 60);
         File.WriteAllBytes(temp.Combine("old.ckpt"), await CheckpointBytes.AsOlderFormat(ShippedModel.Path, 3));
 
-        var (exit, output, error) = await RunAsync("calibrate", temp.Combine("normal"), "--model", temp.Combine("old.ckpt"), "--out", temp.Combine("new.ckpt"));
+        var (exit, output, error) = await CalibrateAsync(temp.Combine("normal"), "--model", temp.Combine("old.ckpt"), "--out", temp.Combine("new.ckpt"));
 
         Assert.True(exit == 0, error);
         Assert.Contains("held-out AUC", output);
@@ -48,7 +52,7 @@ public sealed class CalibrateCliTests
     {
         using var temp = new TempFolder();
         for (var i = 0; i < 2; i++) SyntheticFootage.Walkway(temp.Combine("normal", $"{i}.mp4"), 60);
-        var (exit, output, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("objects.ckpt"), "--object-weight", "1");
+        var (exit, output, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("objects.ckpt"), "--object-weight", "1");
         Assert.True(exit == 0, error);
         Assert.Contains("held-out AUC", output);
         Assert.Contains("object novelty at weight 1", output);
@@ -83,7 +87,7 @@ public sealed class CalibrateCliTests
     {
         using var temp = new TempFolder();
         for (var i = 0; i < 2; i++) SyntheticFootage.Walkway(temp.Combine("normal", $"{i}.mp4"), 60);
-        var (exit, output, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("auto.ckpt"), "--object-weight", "auto",
+        var (exit, output, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("auto.ckpt"), "--object-weight", "auto",
             "--speed-weight", "auto");
         Assert.True(exit == 0, error);
         var candidates = output.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, @"object weight ([0-9.]+): held-out AUC ([0-9.]+)"))
@@ -123,12 +127,12 @@ public sealed class CalibrateCliTests
     {
         using var temp = new TempFolder();
         for (var i = 0; i < 2; i++) SyntheticFootage.Walkway(temp.Combine("normal", $"{i}.mp4"), 60);
-        var (exit, output, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("none.ckpt"));
+        var (exit, output, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("none.ckpt"));
         Assert.True(exit == 0, error);
         Assert.Contains("mover speed left out", output);
         Assert.Null(Checkpoint.Load(temp.Combine("none.ckpt")).Header.Calibration.Speeds);
 
-        (exit, output, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("fixed.ckpt"), "--speed-weight", "0.5");
+        (exit, output, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("fixed.ckpt"), "--speed-weight", "0.5");
         Assert.True(exit == 0, error);
         Assert.Contains("mover speed at weight 0.5", output);
         var calibration = Checkpoint.Load(temp.Combine("fixed.ckpt")).Header.Calibration;
@@ -142,22 +146,25 @@ public sealed class CalibrateCliTests
     {
         using var temp = new TempFolder();
         SyntheticFootage.Walkway(temp.Combine("normal", "0.mp4"), 30);
-        var (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"));
+        var (exit, _, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("new.ckpt"));
         Assert.Equal(2, exit);
         Assert.Contains("not enough footage", error);
 
-        (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--pooled-cells", "0");
+        (exit, _, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--pooled-cells", "0");
         Assert.Equal(2, exit);
         Assert.Contains("--pooled-cells", error);
         foreach (var weight in new[] { "-1", "lots" })
         {
-            (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--object-weight", weight);
+            (exit, _, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--object-weight", weight);
             Assert.Equal(2, exit);
             Assert.Contains("--object-weight must be auto or a number", error);
-            (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--speed-weight", weight);
+            (exit, _, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--speed-weight", weight);
             Assert.Equal(2, exit);
             Assert.Contains("--speed-weight must be auto or a number", error);
         }
+        (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--held-out-clips", "0");
+        Assert.Equal(2, exit);
+        Assert.Contains("--held-out-clips must be at least 1", error);
         Assert.False(File.Exists(temp.Combine("new.ckpt")));
     }
 }

@@ -14,7 +14,8 @@ public sealed class TrainCliTests
     {
         using var temp = new TempFolder();
         for (var i = 0; i < 2; i++) SyntheticFootage.Walkway(temp.Combine("normal", $"{i}.mp4"), 60);
-        var (exit, output, error) = await RunAsync("train", temp.Combine("normal"), "--out", temp.Combine("small.ckpt"), "--epochs", "1", "--input", "48x32");
+        var (exit, output, error) = await RunAsync("train", temp.Combine("normal"), "--out", temp.Combine("small.ckpt"), "--epochs", "1", "--input", "48x32",
+            "--held-out-clips", "16");
         Assert.True(exit == 0, error);
         Assert.Contains("at 48x32", output);
         var checkpoint = Checkpoint.Load(temp.Combine("small.ckpt"));
@@ -32,6 +33,17 @@ public sealed class TrainCliTests
         var large = ModelSettings.AtSize(192, 128);
         Assert.Equal((1, 16), (large.DecodeScale, large.PatchSize));
         Assert.Equal(new ModelSettings().HeatmapCells, large.HeatmapCells);
+    }
+
+    [Fact]
+    public async Task A_held_out_check_without_pseudo_anomalies_is_refused_before_any_work()
+    {
+        using var temp = new TempFolder();
+        SyntheticFootage.Walkway(temp.Combine("normal", "0.mp4"), 30);
+        var (exit, _, error) = await RunAsync("train", temp.Combine("normal"), "--out", temp.Combine("x.ckpt"), "--held-out-clips", "0");
+        Assert.Equal(2, exit);
+        Assert.Contains("--held-out-clips must be at least 1", error);
+        Assert.False(File.Exists(temp.Combine("x.ckpt")));
     }
 
     [Theory]

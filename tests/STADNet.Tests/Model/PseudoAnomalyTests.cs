@@ -46,6 +46,37 @@ public sealed class PseudoAnomalyTests
     }
 
     [Fact]
+    public async Task A_patterned_object_shows_its_pattern_at_the_object_size_but_the_networks_input_averages_it_away()
+    {
+        var draws = await ModelThread.Run(() =>
+        {
+            using var scope = NewDisposeScope();
+            var found = new List<(string Size, float Pixel, float NetworkPixel)>();
+            foreach (var (size, at) in new[] { ("decode", Settings), ("object", ObjectNovelty.FrameSettings(Settings)) })
+            {
+                // Flat grey footage: what changes is the pattern alone, and no clamp at black or white can bias its mean.
+                var footage = full([60, 1, at.DecodeHeight, at.DecodeWidth], 128, dtype: ScalarType.Byte);
+                var pseudo = new PseudoAnomalies(at, [footage]);
+                var sources = new[] { new PseudoAnomalies.Source(0, 0, 30), new PseudoAnomalies.Source(0, 30, 60) };
+                for (var seed = 0; seed < 6; seed++)
+                {
+                    var change = pseudo.Sequence(PseudoAnomalyKind.PatternedObject, sources[0], sources, new Random(seed), out _)! - 128f / 255;
+                    // The network's input is the frame averaged over DecodeScale x DecodeScale pixels (ClipBatch.Features).
+                    var networkPixels = nn.functional.avg_pool2d(change, at.DecodeScale);
+                    found.Add((size, change.abs().max().item<float>(), networkPixels.abs().max().item<float>()));
+                }
+            }
+            return found;
+        });
+        Assert.Equal(12, draws.Count);
+        // At both sizes the pattern's own contrast (0.15 to 0.3) shows in the pixels the object windows are cut from...
+        Assert.All(draws, d => Assert.True(d.Pixel >= 0.14, $"{d.Size} size: pixels changed by at most {d.Pixel:F3}"));
+        // ...but one period fits one network pixel, so the network sees at most a trace at its feathered rim.
+        Assert.All(draws, d => Assert.True(d.NetworkPixel <= d.Pixel / 3, $"{d.Size} size: network pixels changed by {d.NetworkPixel:F3} of {d.Pixel:F3}"));
+        Assert.DoesNotContain(PseudoAnomalyKind.PatternedObject, PseudoAnomalies.TrainingKinds);
+    }
+
+    [Fact]
     public async Task A_foreign_patch_crosses_the_view_faster_than_a_walker_one_place_a_frame()
     {
         var draws = await FrameBoxes(PseudoAnomalyKind.ForeignPatch);
