@@ -169,16 +169,17 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     {
         if (ClipAndWalkerPlace(source, sources, random, out start) is not var (clip, place)) return null;
         int ph = (int)place.shape[2], pw = (int)place.shape[3];
-        // At an even DecodeScale (2 by default, 4 at the object size) any DecodeScale adjacent pixels hold as many light
-        // as dark ones wherever the place lands, so they average away; at scale 1 the network sees every pixel anyway.
-        var period = settings.DecodeScale;
+        // Stripes half a network pixel wide (at least one pixel): at an even DecodeScale (2 by default, 4 at the object
+        // size) any DecodeScale adjacent pixels hold as many light as dark ones wherever the place lands, so they average
+        // away. At scale 1 (inputs of 192x128 and more) the network sees every pixel, and at 3 a third of one stays.
+        var stripe = Math.Max(1, settings.DecodeScale / 2);
         var style = random.Next(3);
         var pattern = new float[ph * pw];
         for (var y = 0; y < ph; y++)
         for (var x = 0; x < pw; x++)
         {
-            var a = y * 2 / period % 2;
-            var b = x * 2 / period % 2;
+            var a = y / stripe % 2;
+            var b = x / stripe % 2;
             pattern[y * pw + x] = (style switch { 0 => a, 1 => b, _ => a ^ b }) == 0 ? -1f : 1f;
         }
         var contrast = (float)(0.15 + 0.15 * random.NextDouble());
@@ -188,7 +189,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
 
     /// <summary>
     /// A normal clip from <paramref name="source"/> and a walker-sized busy place [1, C, ph, pw] (0.15 to 0.3 of the view
-    /// tall, 0.4 to 0.7 as wide as tall) from the middle frame of a clip of another held-out source, or null when either
+    /// tall, 0.4 to 0.7 as wide as tall) from the middle frame of a clip of a held-out source, or null when either
     /// source is too short.
     /// </summary>
     private (Tensor Clip, Tensor Place)? ClipAndWalkerPlace(Source source, IReadOnlyList<Source> sources, Random random, out int start)

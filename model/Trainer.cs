@@ -266,7 +266,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         foreach (var (count, random, kinds) in HeldOutRecipe(objectKinds: true))
             for (var made = 0; made < count; made += ObjectClipsAtOnce)
             {
-                // A few at a time: 480 clips of 17 frames at 384x256 would hold over 3 GB of floats at once.
+                // A few at a time: 480 clips of 9 frames at 384x256 would hold about 1.7 GB of grey floats at once.
                 cancellationToken.ThrowIfCancellationRequested();
                 using var some = NewDisposeScope();
                 foreach (var clip in remade.Sequences(Math.Min(ObjectClipsAtOnce, count - made), heldSources, random, kinds))
@@ -299,8 +299,9 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     /// <summary>
     /// How the held-out pseudo-anomalies are drawn, the same at the decode size and at the object size: training's kinds
     /// from seed + 1 and, with <paramref name="objectKinds"/>, the turned objects from seed + 2 and the patterned objects
-    /// from seed + 3, <see cref="TrainingOptions.HeldOutClipsPerKind"/> of every kind, so each kind weighs the same in the
-    /// check. Made once, so every epoch is judged on the same clips.
+    /// from seed + 3: <see cref="TrainingOptions.HeldOutClipsPerKind"/> clips of each object kind and four times as many of
+    /// training's kinds, drawn equally often (a kind a short held-out tail cannot fit is drawn again, so the frame-skipping
+    /// kinds come out somewhat fewer). Made once, so every epoch is judged on the same clips.
     /// </summary>
     private IEnumerable<(int Count, Random Random, IReadOnlyList<PseudoAnomalyKind>? Kinds)> HeldOutRecipe(bool objectKinds)
     {

@@ -21,8 +21,8 @@ public sealed record TrainingOptions
     /// <summary>The tail of every video held out for early stopping and calibration, so every camera is calibrated.</summary>
     public double HeldOutFraction { get; init; } = 0.15;
     /// <summary>
-    /// Held-out pseudo-anomalies of each kind the held-out check judges by: training's four kinds, and in recalibration
-    /// the turned and patterned objects too. At 16 a kind the check's AUC for one network moved by 0.045 between draw
+    /// Held-out pseudo-anomalies of each kind the held-out check judges by: four times as many drawn from training's four
+    /// kinds (about as many of each), and in recalibration as many turned and as many patterned objects. At 16 a kind the check's AUC for one network moved by 0.045 between draw
     /// seeds on Ped2, more than the choices it decided between; fewer is faster and noisier.
     /// </summary>
     public int HeldOutClipsPerKind { get; init; } = 80;

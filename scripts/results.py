@@ -242,7 +242,7 @@ def write(m, c, h, scan_seconds, bench, rows, ablation_epochs):
     w("- The checkpoint: the epoch whose calibrated scores best separate held-out normal frames from held-out"
       " pseudo-anomalies (cross-fitted held-out AUC, printed per epoch and kept in the training CSV; held-out loss"
       " breaks ties), the held-out part being the last 15 % of every *training* clip (normal footage) plus 320"
-      " pseudo-anomalies made from it (80 of each of training's four kinds). The test set is never read by `stadnet train`.")
+      " pseudo-anomalies made from it (drawn from training's four kinds, about 80 of each). The test set is never read by `stadnet train`.")
     w("- The score formula (see `model/ScoreCalibration.cs`): the feature novelty (mean Mahalanobis distance of a"
       " frame's 8 most unusual places of the encoder's feature map from the Gaussian of normal features at that place,"
       " fitted on the training part of the normal footage) plus 0.1 times the sum of the other components (appearance"
@@ -262,8 +262,8 @@ def write(m, c, h, scan_seconds, bench, rows, ablation_epochs):
           " a frozen ImageNet-pretrained ResNet18 against a memory of the normal footage's moving windows. Its weight in the score"
           " was kept by `stadnet calibrate --object-weight auto`, which compares "
           + ", ".join(f"{x['weight']:g} ({f4(x['heldOutAuc'])})" for x in checks)
-          + " by held-out AUC; the held-out set for this comparison adds two kinds training never sees, 80 clips of each, as many"
-          " as of each training kind: turned objects (a walker-sized place turned on its side, crossing at walking pace: a new"
+          + " by held-out AUC; the held-out set for this comparison adds two kinds training never sees, 80 clips of each, about"
+          " as many as of each training kind: turned objects (a walker-sized place turned on its side, crossing at walking pace: a new"
           " shape at a normal pace) and patterned objects (a walker-sized place striped or checked with a period of one network"
           " pixel, at walking pace: detail the network's 96x64 input averages away but the 384x256 object windows keep)."
           + f" The check kept {cal.get('objectWeight', 0) if uses_objects else 0:g}. The window settings (one frame in 10, a 6x4 grid at 384x256, the 2 most"
@@ -279,7 +279,8 @@ def write(m, c, h, scan_seconds, bench, rows, ablation_epochs):
         w("- Object novelty (`stadnet calibrate --object-weight auto`, opt-in: moving windows judged by a frozen ImageNet ResNet18"
           " against those of normal footage) is not in the shipped score. Compared on the held-out check, extended with"
           " turned- and patterned-object pseudo-anomalies, no weight above 0 separated better (README, The model).")
-    w("- The check's size: 80 pseudo-anomalies of each kind (`--held-out-clips`). With the earlier 16 a kind, the seed-19"
+    w("- The check's size: 80 pseudo-anomalies a kind (`--held-out-clips`; training's 320 are drawn from its four kinds, the"
+      " frame-skipping ones somewhat fewer, since short held-out tails cannot fit every skip). With the earlier 16 a kind, the seed-19"
       " network's AUC on training's kinds alone ran from 0.875 to 0.920 over draw seeds 17 to 21, more than the weights and"
       " networks the check decided between differ, and five times as many draws, without the patterned kind,"
       " would have dropped object novelty (0.8993 at weight 0 against 0.8988 at 0.25). With 80 a kind the figure itself still moves with the draw (seed-17"
