@@ -19,6 +19,32 @@ public sealed record FrameEvidence(float[] Appearance, float[] Motion, float[] D
 
     public int Count => Divergence.Length;
 
+    /// <summary>The frames whose every value the score formula reads is a finite number (object evidence is NaN between samples by design).</summary>
+    public IReadOnlyList<int> FiniteFrames()
+    {
+        var cells = Count == 0 ? 0 : Patches.Length / Count;
+        static bool Finite(float[]? a, int f, int n)
+        {
+            if (a is null) return true;
+            foreach (var v in a.AsSpan(f * n, n))
+                if (!float.IsFinite(v)) return false;
+            return true;
+        }
+        return Enumerable.Range(0, Count).Where(f => Finite(Appearance, f, cells) && Finite(Motion, f, cells) && Finite(Patches, f, cells)
+            && Finite(Speeds, f, cells) && Finite(Divergence, f, 1) && Finite(Segment, f, 1) && Finite(Novelty, f, 1)).ToList();
+    }
+
+    /// <summary>The evidence of the listed frames only, in their order.</summary>
+    public FrameEvidence Frames(IReadOnlyList<int> frames)
+    {
+        if (frames.Count == Count) return this;
+        var cells = Count == 0 ? 0 : Patches.Length / Count;
+        float[] Cells(float[] a) => frames.SelectMany(f => a[(f * cells)..((f + 1) * cells)]).ToArray();
+        float[] Pick(float[] a) => frames.Select(f => a[f]).ToArray();
+        return new FrameEvidence(Cells(Appearance), Cells(Motion), Pick(Divergence), Pick(Segment), Cells(Patches), Pick(Novelty))
+            { Objects = Objects is null ? null : Pick(Objects), Speeds = Speeds is null ? null : Cells(Speeds) };
+    }
+
     /// <summary>The evidence of consecutive runs of <paramref name="frames"/> frames, one record each (clips scored back to back).</summary>
     public IReadOnlyList<FrameEvidence> Split(int frames)
     {

@@ -26,6 +26,8 @@ public static class HeldOutSeparation
     public static double Auc(IReadOnlyList<float> normal, IReadOnlyList<float> anomalous)
     {
         if (normal.Count == 0 || anomalous.Count == 0) throw new ArgumentException("AUC needs values of both classes");
+        // NaN equals nothing, not even itself: ranking it would never end.
+        if (normal.Any(float.IsNaN) || anomalous.Any(float.IsNaN)) throw new ArgumentException("AUC of scores that are not numbers: the network's output is not finite");
         var all = normal.Select(v => (Value: v, Anomalous: false)).Concat(anomalous.Select(v => (Value: v, Anomalous: true))).OrderBy(x => x.Value).ToArray();
         double rankSum = 0;
         for (var i = 0; i < all.Length;)

@@ -24,7 +24,9 @@ public static class ObjectNovelty
     /// <summary>One frame in this many is sampled (a second of Ped2's 10 frames/s): anomalous events last seconds.</summary>
     public const int Stride = 10;
     /// <summary>Frames whose samples (about three) are averaged into one frame's object evidence.</summary>
-    public const int Span = 3 * Stride + 1;
+    public const int Span = SamplesPerSpan * Stride + 1;
+    /// <summary>Samples a frame's object evidence averages when the thing moving lasts its whole span.</summary>
+    public const int SamplesPerSpan = 3;
     /// <summary>Window rows of the grid; a window's side is the frame height over this (64 pixels at 384x256, a near walker's height in Ped2).</summary>
     public const int WindowRows = 4;
     /// <summary>Windows scored per sampled frame, the most changing first.</summary>
@@ -78,6 +80,30 @@ public static class ObjectNovelty
         var values = Largest(backbone, normality, frames, sampled, WindowsPerFrame);
         for (var i = 0; i < sampled.Count; i++) evidence[sampled[i] - from] = values[i];
         return evidence;
+    }
+
+    /// <summary>
+    /// The object evidence of held-out pseudo-anomalies as a scan sees an event that lasts: each clip's one sample averaged
+    /// with those of the next <see cref="SamplesPerSpan"/> - 1 clips of its kind (in the order drawn, wrapping round), which
+    /// stand in for the later samples of its span; NaN samples (nothing moving) are left out, as the score's spread leaves
+    /// them out. Normal frames' evidence is the mean of a span's samples, so single samples would be judged against
+    /// means, and their extra noise would count against the object term for every pseudo-anomaly whose object is normal.
+    /// </summary>
+    public static float[] Lasting(IReadOnlyList<float> samples, IReadOnlyList<PseudoAnomalyKind> kinds)
+    {
+        if (samples.Count != kinds.Count) throw new ArgumentException("one kind per sample is needed", nameof(kinds));
+        var result = new float[samples.Count];
+        foreach (var group in Enumerable.Range(0, samples.Count).GroupBy(i => kinds[i]))
+        {
+            var members = group.ToArray();
+            for (var p = 0; p < members.Length; p++)
+            {
+                var values = Enumerable.Range(0, Math.Min(SamplesPerSpan, members.Length))
+                    .Select(k => samples[members[(p + k) % members.Length]]).Where(v => !float.IsNaN(v)).ToList();
+                result[members[p]] = values.Count == 0 ? float.NaN : values.Average();
+            }
+        }
+        return result;
     }
 
     /// <summary>For each listed frame of [N, C, H, W], the largest novelty of its most changing windows (NaN where none moves).</summary>

@@ -47,17 +47,22 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
 
     /// <summary>
     /// The ClipFrames + 1 float frames [T + 1, C, H, W] at decode size of <paramref name="count"/> pseudo-anomalies, without
-    /// their flow. <see cref="Make"/> draws the same clips from the same random state.
+    /// their flow. <see cref="Make"/> draws the same clips from the same random state. The kind of each clip made is
+    /// added to <paramref name="drawn"/> when given.
     /// </summary>
-    public List<Tensor> Sequences(int count, IReadOnlyList<Source> sources, Random random, IReadOnlyList<PseudoAnomalyKind>? kinds = null)
+    public List<Tensor> Sequences(int count, IReadOnlyList<Source> sources, Random random, IReadOnlyList<PseudoAnomalyKind>? kinds = null,
+        ICollection<PseudoAnomalyKind>? drawn = null)
     {
         kinds ??= TrainingKinds;
         var sequences = new List<Tensor>(count);
         while (sequences.Count < count)
         {
             var source = sources[random.Next(sources.Count)];
-            var sequence = Sequence(kinds[random.Next(kinds.Count)], source, sources, random, out _);
-            if (sequence is not null) sequences.Add(sequence);
+            var kind = kinds[random.Next(kinds.Count)];
+            var sequence = Sequence(kind, source, sources, random, out _);
+            if (sequence is null) continue;
+            sequences.Add(sequence);
+            drawn?.Add(kind);
         }
         return sequences;
     }

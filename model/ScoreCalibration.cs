@@ -29,9 +29,10 @@ namespace STADNet.Model;
 /// v is <see cref="ObjectWeight"/>: 0 unless <c>stadnet calibrate --object-weight</c> asks for more; with
 /// <c>auto</c> it is whichever of <see cref="Trainer.ObjectWeightCandidates"/> separates the held-out
 /// pseudo-anomalies best, turned and patterned objects (<see cref="PseudoAnomalyKind.TurnedObject"/>,
-/// <see cref="PseudoAnomalyKind.PatternedObject"/>) among them. On Ped2 the check keeps a small weight (0.25: 0.9149
-/// against 0.9107 without; 1 and 2 clearly worse). In the held-out check a
-/// pseudo-anomalous clip has one sample, which stands for its whole clip.
+/// <see cref="PseudoAnomalyKind.PatternedObject"/>) among them. On Ped2 the check keeps 0.5 (0.9220 against 0.9107
+/// without; 1 ties at 0.9217, 2 is worse). In the held-out check a pseudo-anomalous clip's object evidence, one sample
+/// standing for its whole clip, is judged as an event lasting a span: the mean of its kind's samples that a span holds
+/// (<see cref="ObjectNovelty.Lasting"/>), as a normal frame's is the mean of its span's.
 /// Without a normal object memory the term drops out.
 /// V(t) is the frame's mover speed ratio (<see cref="SpeedCalibration"/>): the fastest moving patch cell's speed
 /// (<see cref="MoverSpeed"/>, from the optical flow the network already takes in) over the normal speed at that height of

@@ -74,6 +74,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
                 var order = trainClips.OrderBy(_ => random.Next()).ToList();
                 double trainSum = 0;
                 var batches = 0;
+                var skipped = 0;
                 for (var b = 0; b + options.BatchSize / 2 <= order.Count; b += options.BatchSize)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -84,15 +85,25 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
                     optimizer.zero_grad();
                     var loss = Loss(model, batch, normal.shape[0]);
                     loss.backward();
+                    // A step whose loss or gradients are not finite would turn every weight to NaN for good; it is
+                    // skipped instead, as a mixed-precision loss scaler skips an overflowing step.
+                    var value = loss.item<float>();
+                    if (!float.IsFinite(value) || !GradientsFinite(model))
+                    {
+                        skipped++;
+                        continue;
+                    }
                     optimizer.step();
-                    trainSum += loss.item<float>();
+                    trainSum += value;
                     batches++;
                 }
+                if (batches == 0)
+                    throw new InvalidOperationException($"training diverged in epoch {epoch}: no mini-batch had a finite loss (try a lower learning rate)");
                 var heldOut = HeldOutLoss(model, features, heldOutClips, heldOutAnomalies);
                 // Cross-fitting needs two held-out videos; with fewer (AUC NaN), held-out loss alone picks the epoch.
                 var check = Separation(model, splits, features, heldOutAnomalies, ScoreCalibration.DefaultPooledCells, null, [0]);
                 var separation = check.HeldOutAuc;
-                var result = new EpochResult(epoch, trainSum / batches, heldOut, epochClock.Elapsed.TotalSeconds, separation);
+                var result = new EpochResult(epoch, trainSum / batches, heldOut, epochClock.Elapsed.TotalSeconds, separation) { SkippedSteps = skipped, LeftOutFrames = check.LeftOutFrames };
                 history.Add(result);
                 onEpoch?.Invoke(result);
                 // The epoch kept is the one whose scores best tell held-out normal footage from held-out
@@ -204,6 +215,13 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         if (objects is not null) evidence = evidence.Select((e, i) => e with { Objects = objects.Normal[i] }).ToList();
         var anomalous = FrameScorer.ScoreClips(model, settings, anomalies, speeds).Split(settings.ClipFrames);
         if (objects is not null) anomalous = anomalous.Select((e, i) => e with { Objects = OneSample(objects.Anomalous[i]) }).ToList();
+        // A frame whose evidence is not a finite number cannot be ranked: it is left out of the check, and counted.
+        var judged = evidence.Sum(e => e.Count) + anomalous.Sum(e => e.Count);
+        evidence = evidence.Select(e => e.Frames(e.FiniteFrames())).ToList();
+        anomalous = anomalous.Where(e => e.FiniteFrames().Count == e.Count).ToList();
+        var leftOut = judged - evidence.Sum(e => e.Count) - anomalous.Sum(e => e.Count);
+        if (evidence.Sum(e => e.Count) < 2 || anomalous.Count == 0)
+            throw new InvalidOperationException("the network's held-out scores are not finite: training diverged (try a lower learning rate)");
         ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e, double objectWeight, double speedWeight) =>
             ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, objectWeight, speedWeight);
         var candidates = (from o in objectWeights.Distinct().Order()
@@ -219,10 +237,10 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
             calibration = calibration with { ObjectWeightChecks = candidates.Where(c => c.Speed == best.Speed).Select(c => Check(c.Object, c.Auc)).ToList() };
         if (speedWeights.Distinct().Count() > 1)
             calibration = calibration with { SpeedWeightChecks = candidates.Where(c => c.Object == best.Object).Select(c => Check(c.Speed, c.Auc)).ToList() };
-        return new Recalibration(calibration, evidence.Sum(e => e.Count), best.Auc);
+        return new Recalibration(calibration, evidence.Sum(e => e.Count), best.Auc) { LeftOutFrames = leftOut };
     }
 
-    /// <summary>A held-out pseudo-anomaly's object evidence: its one sample, in the middle of the clip.</summary>
+    /// <summary>A held-out pseudo-anomaly's object evidence (a span's worth of samples, see <see cref="ObjectNovelty.Lasting"/>) as one sample in the middle of the clip.</summary>
     private float[] OneSample(float value)
     {
         var evidence = Enumerable.Repeat(float.NaN, settings.ClipFrames).ToArray();
@@ -237,7 +255,8 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     /// Fits the model's normal object memory on the moving windows of the training part of every video (its frames at
     /// the object size) and scores the held-out frames and pseudo-anomalies against it; null when nothing moves in
     /// the training footage. The held-out pseudo-anomalies are made again from the frames at the object size, by the
-    /// same recipe and seed as those at the decode size (enlarged ones would be blurred, and blur alone looks novel).
+    /// same recipe and seed as those at the decode size (enlarged ones would be blurred, and blur alone looks novel), and
+    /// each is judged as an event lasting a span (<see cref="ObjectNovelty.Lasting"/>), as normal frames are.
     /// </summary>
     private HeldOutObjects? FitObjects(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<TrainingVideo> videos,
         IReadOnlyList<PseudoAnomalies.Source> heldSources, CancellationToken cancellationToken)
@@ -263,16 +282,17 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
             .Select(x => ObjectNovelty.Score(backbone, model.Objects, bytes[x.v], x.s.HeldFrom, x.s.HeldTo)).ToList();
         var middle = 1 + settings.ClipFrames / 2;
         var anomalous = new List<float>();
+        var drawn = new List<PseudoAnomalyKind>();
         foreach (var (count, random, kinds) in HeldOutRecipe(objectKinds: true))
             for (var made = 0; made < count; made += ObjectClipsAtOnce)
             {
                 // A few at a time: 480 clips of 9 frames at 384x256 would hold about 1.7 GB of grey floats at once.
                 cancellationToken.ThrowIfCancellationRequested();
                 using var some = NewDisposeScope();
-                foreach (var clip in remade.Sequences(Math.Min(ObjectClipsAtOnce, count - made), heldSources, random, kinds))
+                foreach (var clip in remade.Sequences(Math.Min(ObjectClipsAtOnce, count - made), heldSources, random, kinds, drawn))
                     anomalous.Add(ObjectNovelty.Largest(backbone, model.Objects, clip, [middle], ObjectNovelty.WindowsPerFrame)[0]);
             }
-        return new HeldOutObjects(normal, anomalous);
+        return new HeldOutObjects(normal, ObjectNovelty.Lasting(anomalous, drawn));
     }
 
     private List<Tensor> FrameTensors(IReadOnlyList<TrainingVideo> videos) => FrameTensors(videos, settings, v => v.Pixels);
@@ -344,6 +364,13 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
     }
 
     /// <summary>The first <paramref name="normalCount"/> clips of the batch are normal, the rest anomalous.</summary>
+    private static bool GradientsFinite(StadNet model)
+    {
+        using var scope = NewDisposeScope();
+        var sums = model.parameters().Select(p => p.grad).OfType<Tensor>().Select(g => g.abs().sum()).ToList();
+        return sums.Count == 0 || stack(sums).sum().isfinite().item<bool>();
+    }
+
     private Tensor Loss(StadNet model, Tensor batch, long normalCount)
     {
         using var scope = NewDisposeScope();

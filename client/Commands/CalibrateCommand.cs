@@ -80,6 +80,7 @@ public static class CalibrateCommand
         var saved = Checkpoint.Load(output);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{result.HeldOutFrames} held-out frames; held-out AUC, normal against pseudo-anomalous frames (cross-fitted): {result.HeldOutAuc:F4}"));
+        if (result.LeftOutFrames > 0) Console.WriteLine($"{result.LeftOutFrames} held-out frame(s) left out of the check: their scores were not finite");
         if (result.Calibration.ObjectWeightChecks is { Count: > 1 } checks)
             foreach (var candidate in checks)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  object weight {candidate.Weight:G3}: held-out AUC {candidate.HeldOutAuc:F4}"));

@@ -70,13 +70,15 @@ public static class TrainCommand
         var history = new List<EpochResult>();
         var trainer = new Trainer(settings, options);
         // Model work stays on this one thread: TorchSharp scopes and grad mode are per thread.
-        var result = await ModelThread.Run(() => trainer.Train(videos, Path.GetFullPath(folder), e =>
+        var result = await Clearly(() => ModelThread.Run(() => trainer.Train(videos, Path.GetFullPath(folder), e =>
         {
             var separation = double.IsNaN(e.HeldOutAuc) ? "" : $"  held-out AUC {e.HeldOutAuc:F4}";
-            Console.WriteLine($"epoch {e.Epoch,3}/{epochs}  train {e.TrainLoss:F5}  held-out {e.HeldOutLoss:F5}{separation}  ({e.Seconds:F0} s)");
+            var skipped = (e.SkippedSteps > 0 ? $"  {e.SkippedSteps} step(s) skipped: loss not finite" : "")
+                          + (e.LeftOutFrames > 0 ? $"  {e.LeftOutFrames} held-out frame(s) left out: scores not finite" : "");
+            Console.WriteLine($"epoch {e.Epoch,3}/{epochs}  train {e.TrainLoss:F5}  held-out {e.HeldOutLoss:F5}{separation}  ({e.Seconds:F0} s){skipped}");
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{e.Epoch},{e.TrainLoss:R},{e.HeldOutLoss:R},{e.HeldOutAuc:R},{e.Seconds:F1}"));
             history.Add(e);
-        }, cancellationToken), "stadnet-train");
+        }, cancellationToken), "stadnet-train"));
         Checkpoint.Save(output, result.Header, result.Model);
         result.Model.Dispose();
         await File.WriteAllLinesAsync(csv, lines, cancellationToken);
@@ -132,5 +134,18 @@ public static class TrainCommand
         }
         if (videos.Count == 0) throw new UsageException($"no readable videos in {folder}");
         return videos;
+    }
+
+    /// <summary>Training that cannot go on (too little footage, a run that diverged) ends with its reason on one line.</summary>
+    private static async Task<T> Clearly<T>(Func<Task<T>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 }

@@ -107,6 +107,22 @@ public sealed class ObjectNoveltyTests
         Assert.True(float.IsNaN(spread[21]));
     }
 
+    [Fact]
+    public void A_held_out_pseudo_anomaly_is_judged_by_a_spans_worth_of_samples_of_its_own_kind()
+    {
+        var kinds = new[] { PseudoAnomalyKind.TurnedObject, PseudoAnomalyKind.SkippedFrames, PseudoAnomalyKind.TurnedObject,
+            PseudoAnomalyKind.TurnedObject, PseudoAnomalyKind.SkippedFrames, PseudoAnomalyKind.TurnedObject };
+        var samples = new[] { 1f, 10f, 2f, float.NaN, 30f, 6f };
+        var lasting = ObjectNovelty.Lasting(samples, kinds);
+        Assert.Equal(ObjectNovelty.SamplesPerSpan, (ObjectNovelty.Span - 1) / ObjectNovelty.Stride);
+        Assert.Equal(1.5f, lasting[0]); // 1, 2 and a clip where nothing moved
+        Assert.Equal(4f, lasting[2]); // 2, nothing, 6
+        Assert.Equal(3f, lasting[5]); // 6, then round to 1 and 2
+        Assert.Equal(20f, lasting[1]); // a kind of two clips averages the two, each once
+        Assert.Equal(20f, lasting[4]);
+        Assert.True(float.IsNaN(ObjectNovelty.Lasting([float.NaN], [PseudoAnomalyKind.PatternedObject])[0]));
+    }
+
     [Theory]
     [InlineData(32)]
     [InlineData(45)]

@@ -5,6 +5,32 @@ namespace STADNet.Tests.Model;
 
 public sealed class ScoringTests
 {
+    [Fact]
+    public void The_held_out_check_ranks_ties_as_halves_and_refuses_scores_that_are_not_numbers()
+    {
+        Assert.Equal(1.0, HeldOutSeparation.Auc([0f, 1f], [2f, 3f]));
+        Assert.Equal(0.5, HeldOutSeparation.Auc([1f, 1f], [1f]));
+        // A diverged network's NaN scores once made the ranking loop for ever; now the check says why it cannot rank them.
+        var error = Assert.Throws<ArgumentException>(() => HeldOutSeparation.Auc([0f, float.NaN], [2f]));
+        Assert.Contains("not finite", error.Message);
+    }
+
+    [Fact]
+    public void Frames_whose_evidence_is_not_finite_can_be_left_out_and_the_rest_keep_their_values()
+    {
+        // Three frames of two cells; frame 1's appearance is NaN, and object evidence is NaN between samples by design.
+        var evidence = new FrameEvidence([1, 2, float.NaN, 4, 5, 6], [1, 1, 1, 1, 1, 1], [0.1f, 0.2f, 0.3f], [0, 0, 0], [7, 8, 9, 10, 11, 12], [3, 4, 5])
+            { Objects = [float.NaN, 2, float.NaN] };
+        Assert.Equal([0, 2], evidence.FiniteFrames());
+        var kept = evidence.Frames(evidence.FiniteFrames());
+        Assert.Equal([1f, 2f, 5f, 6f], kept.Appearance);
+        Assert.Equal([7f, 8f, 11f, 12f], kept.Patches);
+        Assert.Equal([0.1f, 0.3f], kept.Divergence);
+        Assert.Equal([3f, 5f], kept.Novelty);
+        Assert.Equal(2, kept.Objects!.Length);
+        Assert.Equal([0], (evidence with { Novelty = [3, 4, float.PositiveInfinity] }).FiniteFrames());
+    }
+
     [Theory]
     [InlineData(1, 8)]
     [InlineData(8, 8)]

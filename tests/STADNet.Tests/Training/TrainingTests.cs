@@ -43,6 +43,19 @@ public sealed class TrainingTests
         Assert.Equal(best.HeldOutAuc, recalibration.HeldOutAuc, 1e-9);
     }
 
+    [Fact]
+    public async Task A_training_run_that_diverges_stops_with_a_clear_error_instead_of_hanging()
+    {
+        var walkway = await WalkwayModel.TrainedAsync();
+        // Adam moves every weight by about the learning rate a step: one step at 1e30 leaves nothing finite downstream.
+        var options = WalkwayModel.Options with { Epochs = 2, LearningRate = 1e30 };
+        var run = ModelThread.Run(() => new Trainer(Small, options).Train(walkway.Videos, "synthetic walkway", null, CancellationToken.None));
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromMinutes(3)));
+        Assert.Same(run, finished);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => run);
+        Assert.Contains("diverged", error.Message);
+    }
+
     /// <summary>The frames training holds out: the tail of each video, at least one clip long.</summary>
     private static int HeldOutFrames(IEnumerable<TrainingVideo> videos, TrainingOptions options) =>
         videos.Sum(v => Math.Max(Small.ClipFrames, (int)Math.Round(v.FrameCount * options.HeldOutFraction)));
