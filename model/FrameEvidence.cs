@@ -34,7 +34,7 @@ public sealed record FrameEvidence(float[] Appearance, float[] Motion, float[] D
             && Finite(Speeds, f, cells) && Finite(Divergence, f, 1) && Finite(Segment, f, 1) && Finite(Novelty, f, 1)).ToList();
     }
 
-    /// <summary>The evidence of the listed frames only, in their order.</summary>
+    /// <summary>The evidence of the listed frames only (ascending, as <see cref="FiniteFrames"/> lists them); frames either side of a gap become neighbours.</summary>
     public FrameEvidence Frames(IReadOnlyList<int> frames)
     {
         if (frames.Count == Count) return this;

@@ -23,7 +23,7 @@ public static class ObjectNovelty
     public const int FrameScale = 2;
     /// <summary>One frame in this many is sampled (a second of Ped2's 10 frames/s): anomalous events last seconds.</summary>
     public const int Stride = 10;
-    /// <summary>Frames whose samples (about three) are averaged into one frame's object evidence.</summary>
+    /// <summary>Frames whose samples (<see cref="SamplesPerSpan"/>, fewer at a video's ends) are averaged into one frame's object evidence.</summary>
     public const int Span = SamplesPerSpan * Stride + 1;
     /// <summary>Samples a frame's object evidence averages when the thing moving lasts its whole span.</summary>
     public const int SamplesPerSpan = 3;

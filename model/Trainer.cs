@@ -98,7 +98,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
                     batches++;
                 }
                 if (batches == 0)
-                    throw new InvalidOperationException($"training diverged in epoch {epoch}: no mini-batch had a finite loss (try a lower learning rate)");
+                    throw new InvalidOperationException($"training diverged in epoch {epoch}: no mini-batch had a finite loss and gradients (try a lower learning rate)");
                 var heldOut = HeldOutLoss(model, features, heldOutClips, heldOutAnomalies);
                 // Cross-fitting needs two held-out videos; with fewer (AUC NaN), held-out loss alone picks the epoch.
                 var check = Separation(model, splits, features, heldOutAnomalies, ScoreCalibration.DefaultPooledCells, null, [0]);
@@ -217,11 +217,11 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         if (objects is not null) anomalous = anomalous.Select((e, i) => e with { Objects = OneSample(objects.Anomalous[i]) }).ToList();
         // A frame whose evidence is not a finite number cannot be ranked: it is left out of the check, and counted.
         var judged = evidence.Sum(e => e.Count) + anomalous.Sum(e => e.Count);
-        evidence = evidence.Select(e => e.Frames(e.FiniteFrames())).ToList();
+        evidence = evidence.Select(e => e.Frames(e.FiniteFrames())).Where(e => e.Count > 0).ToList();
         anomalous = anomalous.Where(e => e.FiniteFrames().Count == e.Count).ToList();
         var leftOut = judged - evidence.Sum(e => e.Count) - anomalous.Sum(e => e.Count);
         if (evidence.Sum(e => e.Count) < 2 || anomalous.Count == 0)
-            throw new InvalidOperationException("the network's held-out scores are not finite: training diverged (try a lower learning rate)");
+            throw new InvalidOperationException("the network's held-out scores are not finite: its weights have diverged (in training, try a lower learning rate)");
         ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e, double objectWeight, double speedWeight) =>
             ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, objectWeight, speedWeight);
         var candidates = (from o in objectWeights.Distinct().Order()
@@ -363,14 +363,15 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         return cat([real, pseudo.Make(count - count / 2, sources, random)], 0).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The first <paramref name="normalCount"/> clips of the batch are normal, the rest anomalous.</summary>
+    /// <summary>Whether every gradient of the last backward pass is finite.</summary>
     private static bool GradientsFinite(StadNet model)
     {
         using var scope = NewDisposeScope();
-        var sums = model.parameters().Select(p => p.grad).OfType<Tensor>().Select(g => g.abs().sum()).ToList();
-        return sums.Count == 0 || stack(sums).sum().isfinite().item<bool>();
+        var finite = model.parameters().Select(p => p.grad).OfType<Tensor>().Select(g => g.isfinite().all()).ToList();
+        return finite.Count == 0 || stack(finite).all().item<bool>();
     }
 
+    /// <summary>The first <paramref name="normalCount"/> clips of the batch are normal, the rest anomalous.</summary>
     private Tensor Loss(StadNet model, Tensor batch, long normalCount)
     {
         using var scope = NewDisposeScope();
@@ -406,6 +407,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         model.eval();
         double sum = 0;
         var batches = 0;
+        var counted = 0;
         using var mode = inference_mode();
         var perBatch = (int)Math.Max(1, anomalies.shape[0] * options.BatchSize / Math.Max(1, clips.Count));
         for (var b = 0; b < clips.Count; b += options.BatchSize)
@@ -414,12 +416,16 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
             var normal = Batch(features, clips.Skip(b).Take(options.BatchSize));
             var from = (int)Math.Min(anomalies.shape[0], (long)batches * perBatch);
             var to = (int)Math.Min(anomalies.shape[0], from + perBatch);
+            batches++;
             var batch = to > from ? cat([normal, anomalies[from..to]], 0) : normal;
             using var loss = Loss(model, batch, normal.shape[0]);
-            sum += loss.item<float>();
-            batches++;
+            // A batch whose output is not finite (as the check's frames can be, see Separation) is left out, as they are.
+            var value = loss.item<float>();
+            if (!float.IsFinite(value)) continue;
+            sum += value;
+            counted++;
         }
-        return sum / batches;
+        return counted == 0 ? double.PositiveInfinity : sum / counted;
     }
 
     private List<FrameEvidence> HeldOutEvidence(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> features, bool speeds) =>

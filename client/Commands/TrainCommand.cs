@@ -73,7 +73,7 @@ public static class TrainCommand
         var result = await Clearly(() => ModelThread.Run(() => trainer.Train(videos, Path.GetFullPath(folder), e =>
         {
             var separation = double.IsNaN(e.HeldOutAuc) ? "" : $"  held-out AUC {e.HeldOutAuc:F4}";
-            var skipped = (e.SkippedSteps > 0 ? $"  {e.SkippedSteps} step(s) skipped: loss not finite" : "")
+            var skipped = (e.SkippedSteps > 0 ? $"  {e.SkippedSteps} step(s) skipped: loss or gradients not finite" : "")
                           + (e.LeftOutFrames > 0 ? $"  {e.LeftOutFrames} held-out frame(s) left out: scores not finite" : "");
             Console.WriteLine($"epoch {e.Epoch,3}/{epochs}  train {e.TrainLoss:F5}  held-out {e.HeldOutLoss:F5}{separation}  ({e.Seconds:F0} s){skipped}");
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{e.Epoch},{e.TrainLoss:R},{e.HeldOutLoss:R},{e.HeldOutAuc:R},{e.Seconds:F1}"));

@@ -114,9 +114,9 @@ public sealed class ObjectNoveltyTests
             PseudoAnomalyKind.TurnedObject, PseudoAnomalyKind.SkippedFrames, PseudoAnomalyKind.TurnedObject };
         var samples = new[] { 1f, 10f, 2f, float.NaN, 30f, 6f };
         var lasting = ObjectNovelty.Lasting(samples, kinds);
-        Assert.Equal(ObjectNovelty.SamplesPerSpan, (ObjectNovelty.Span - 1) / ObjectNovelty.Stride);
         Assert.Equal(1.5f, lasting[0]); // 1, 2 and a clip where nothing moved
         Assert.Equal(4f, lasting[2]); // 2, nothing, 6
+        Assert.Equal(3.5f, lasting[3]); // nothing moved in this clip: the next two of its kind, 6 and 1, still judge the event
         Assert.Equal(3f, lasting[5]); // 6, then round to 1 and 2
         Assert.Equal(20f, lasting[1]); // a kind of two clips averages the two, each once
         Assert.Equal(20f, lasting[4]);
