@@ -19,10 +19,13 @@ public sealed record FrameEvidence(float[] Appearance, float[] Motion, float[] D
 
     public int Count => Divergence.Length;
 
+    /// <summary>Patch cells per frame.</summary>
+    private int CellsPerFrame => Count == 0 ? 0 : Patches.Length / Count;
+
     /// <summary>The frames whose every value the score formula reads is a finite number (object evidence is NaN between samples by design).</summary>
     public IReadOnlyList<int> FiniteFrames()
     {
-        var cells = Count == 0 ? 0 : Patches.Length / Count;
+        var cells = CellsPerFrame;
         static bool Finite(float[]? a, int f, int n)
         {
             if (a is null) return true;
@@ -38,7 +41,7 @@ public sealed record FrameEvidence(float[] Appearance, float[] Motion, float[] D
     public FrameEvidence Frames(IReadOnlyList<int> frames)
     {
         if (frames.Count == Count) return this;
-        var cells = Count == 0 ? 0 : Patches.Length / Count;
+        var cells = CellsPerFrame;
         float[] Cells(float[] a) => frames.SelectMany(f => a[(f * cells)..((f + 1) * cells)]).ToArray();
         float[] Pick(float[] a) => frames.Select(f => a[f]).ToArray();
         return new FrameEvidence(Cells(Appearance), Cells(Motion), Pick(Divergence), Pick(Segment), Cells(Patches), Pick(Novelty))
@@ -48,16 +51,8 @@ public sealed record FrameEvidence(float[] Appearance, float[] Motion, float[] D
     /// <summary>The evidence of consecutive runs of <paramref name="frames"/> frames, one record each (clips scored back to back).</summary>
     public IReadOnlyList<FrameEvidence> Split(int frames)
     {
-        var cells = Count == 0 ? 0 : Patches.Length / Count;
         var parts = new List<FrameEvidence>();
-        for (var f = 0; f < Count; f += frames)
-        {
-            var n = Math.Min(frames, Count - f);
-            float[] Cells(float[] a) => a[(f * cells)..((f + n) * cells)];
-            float[] Frames(float[] a) => a[f..(f + n)];
-            parts.Add(new FrameEvidence(Cells(Appearance), Cells(Motion), Frames(Divergence), Frames(Segment), Cells(Patches), Frames(Novelty))
-                { Objects = Objects is null ? null : Frames(Objects), Speeds = Speeds is null ? null : Cells(Speeds) });
-        }
+        for (var f = 0; f < Count; f += frames) parts.Add(Frames(Enumerable.Range(f, Math.Min(frames, Count - f)).ToList()));
         return parts;
     }
 }

@@ -60,23 +60,15 @@ public static class CalibrateCommand
         var videos = await TrainCommand.LoadAsync(folder, source.Settings, abnormal: false, cancellationToken, objectFrames: withObjects);
         Console.WriteLine($"recalibrating {Path.GetFileName(input)} (format version {source.Version}) on the held-out tails of {videos.Count} videos");
         var trainer = new Trainer(source.Settings, options);
-        Recalibration result;
-        try
+        // Model work stays on this one thread: TorchSharp scopes and grad mode are per thread.
+        var result = await CommandErrors.AsUsage(() => ModelThread.Run(() =>
         {
-            // Model work stays on this one thread: TorchSharp scopes and grad mode are per thread.
-            result = await ModelThread.Run(() =>
-            {
-                using var network = source.CreateModel();
-                var refit = trainer.Recalibrate(network, videos, pooledCells, cancellationToken, weights, speedWeights);
-                var header = new CheckpointHeader { Name = source.Name, Settings = source.Settings, Calibration = refit.Calibration, Training = source.Training };
-                Checkpoint.Save(output, header, network); // the weights with their refitted normal features
-                return refit;
-            }, "stadnet-calibrate");
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new UsageException(e.Message);
-        }
+            using var network = source.CreateModel();
+            var refit = trainer.Recalibrate(network, videos, pooledCells, cancellationToken, weights, speedWeights);
+            var header = new CheckpointHeader { Name = source.Name, Settings = source.Settings, Calibration = refit.Calibration, Training = source.Training };
+            Checkpoint.Save(output, header, network); // the weights with their refitted normal features
+            return refit;
+        }, "stadnet-calibrate"));
         var saved = Checkpoint.Load(output);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{result.HeldOutFrames} held-out frames; held-out AUC, normal against pseudo-anomalous frames (cross-fitted): {result.HeldOutAuc:F4}"));

@@ -9,6 +9,22 @@ public static class CommandErrors
     public const int Usage = 2;
     public const int Failure = 1;
 
+    /// <summary>
+    /// Model work that cannot go on (too little footage, held-out scores that are not finite) ends as a usage error: its reason
+    /// on one line instead of a stack trace.
+    /// </summary>
+    public static async Task<T> AsUsage<T>(Func<Task<T>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
     /// <param name="error">Where the line goes: a command that takes the invocation's writers passes its error writer, so tests need not swap the console.</param>
     public static async Task<int> Guard(Func<Task<int>> run, TextWriter? error = null)
     {

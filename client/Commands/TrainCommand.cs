@@ -70,7 +70,7 @@ public static class TrainCommand
         var history = new List<EpochResult>();
         var trainer = new Trainer(settings, options);
         // Model work stays on this one thread: TorchSharp scopes and grad mode are per thread.
-        var result = await Clearly(() => ModelThread.Run(() => trainer.Train(videos, Path.GetFullPath(folder), e =>
+        var result = await CommandErrors.AsUsage(() => ModelThread.Run(() => trainer.Train(videos, Path.GetFullPath(folder), e =>
         {
             var separation = double.IsNaN(e.HeldOutAuc) ? "" : $"  held-out AUC {e.HeldOutAuc:F4}";
             var skipped = (e.SkippedSteps > 0 ? $"  {e.SkippedSteps} step(s) skipped: loss or gradients not finite" : "")
@@ -134,18 +134,5 @@ public static class TrainCommand
         }
         if (videos.Count == 0) throw new UsageException($"no readable videos in {folder}");
         return videos;
-    }
-
-    /// <summary>Training that cannot go on (too little footage, a run that diverged) ends with its reason on one line.</summary>
-    private static async Task<T> Clearly<T>(Func<Task<T>> run)
-    {
-        try
-        {
-            return await run();
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new UsageException(e.Message);
-        }
     }
 }
