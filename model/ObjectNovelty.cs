@@ -35,6 +35,12 @@ public static class ObjectNovelty
     public const float MovingFraction = 0.01f;
     /// <summary>A pixel changed when its intensity moved by more than this (of 1) over <see cref="MotionGap"/> frames: above sensor noise.</summary>
     public const float ChangeLevel = 20f / 255f;
+    /// <summary>
+    /// The normal memory is fitted on one frame in this many: every frame, ten times as many as are sampled, so it holds
+    /// the walkers' poses between samples too. On Ped2's held-out check (no test labels involved) one in 10 gave AUC 0.9220,
+    /// one in 2 0.9317 and every frame 0.9330, for about five times the calibration time.
+    /// </summary>
+    public const int MemoryStride = 1;
     /// <summary>Frames between the two frames whose difference finds the moving windows.</summary>
     public const int MotionGap = 2;
     /// <summary>Windows per backbone pass, so memory stays flat.</summary>
@@ -63,6 +69,18 @@ public static class ObjectNovelty
         var frames = new List<int>();
         var first = from + (((Stride / 2 - (origin + from)) % Stride) + Stride) % Stride;
         for (var f = first; f < to; f += Stride) frames.Add(f);
+        return frames;
+    }
+
+    /// <summary>
+    /// Frames of [from, to) whose moving windows the normal memory is fitted on: every <see cref="MemoryStride"/>th from
+    /// frame 1 on (so the sampled frames are among them), from the first whose motion partner is in the video.
+    /// </summary>
+    public static IReadOnlyList<int> MemoryFrames(int from, int to)
+    {
+        var frames = new List<int>();
+        for (var f = Math.Max(from, MotionGap); f < to; f++)
+            if ((f - 1) % MemoryStride == 0) frames.Add(f);
         return frames;
     }
 

@@ -272,7 +272,7 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var video = NewDisposeScope();
-            var sampled = ObjectNovelty.SampledFrames(splits[v].TrainFrom, splits[v].TrainTo);
+            var sampled = ObjectNovelty.MemoryFrames(splits[v].TrainFrom, splits[v].TrainTo);
             if (sampled.Count > 0) windows.Add(ObjectNovelty.NormalWindows(backbone, bytes[v], sampled).MoveToOuterDisposeScope());
         }
         var all = cat(windows.Where(w => w.shape[0] > 0).DefaultIfEmpty(zeros(0, ImageNetBackbone.FeatureLength)).ToList(), 0);

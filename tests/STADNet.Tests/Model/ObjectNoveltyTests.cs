@@ -144,4 +144,17 @@ public sealed class ObjectNoveltyTests
         Assert.Equal(whole, sharded);
         Assert.Empty(ObjectNovelty.SampledFrames(0, 5)); // shorter than half a stride: no sample
     }
+
+    [Fact]
+    public void The_normal_memory_learns_from_every_sampled_frame_and_the_walkers_poses_between_them()
+    {
+        var memory = ObjectNovelty.MemoryFrames(1, 200);
+        // Every frame a scan samples is in it, with the frames between samples.
+        Assert.Subset(memory.ToHashSet(), ObjectNovelty.SampledFrames(1, 200).ToHashSet());
+        Assert.Equal(Enumerable.Range(ObjectNovelty.MotionGap, 200 - ObjectNovelty.MotionGap).Where(f => (f - 1) % ObjectNovelty.MemoryStride == 0), memory);
+        Assert.True(memory.Count >= 2 * ObjectNovelty.SampledFrames(1, 200).Count);
+        // Each frame's motion partner, MotionGap frames before, is in the video.
+        Assert.All(memory, f => Assert.True(f >= ObjectNovelty.MotionGap));
+        Assert.Empty(ObjectNovelty.MemoryFrames(0, ObjectNovelty.MotionGap));
+    }
 }
