@@ -43,6 +43,8 @@ public static class ObjectNovelty
     public const int MemoryStride = 1;
     /// <summary>Frames between the two frames whose difference finds the moving windows.</summary>
     public const int MotionGap = 2;
+    /// <summary>Frames whose windows the normal memory crops at a time, so a long video's frames are not all floats at once.</summary>
+    private const int FramesPerCrop = 16;
     /// <summary>Windows per backbone pass, so memory stays flat.</summary>
     private const int WindowsPerPass = 16;
 
@@ -141,7 +143,11 @@ public static class ObjectNovelty
     public static Tensor NormalWindows(ImageNetBackbone backbone, Tensor frames, IReadOnlyList<int> indices)
     {
         using var scope = NewDisposeScope();
-        var (crops, _) = MovingWindows(frames, indices, int.MaxValue);
+        // The memory lists every frame: cropping a few frames at a time keeps the float copies of whole frames (and their
+        // motion partners) to a few at once, however long the video; the crops, small, are judged together as before.
+        var crops = indices.Count <= FramesPerCrop
+            ? MovingWindows(frames, indices, int.MaxValue).Crops
+            : cat(indices.Chunk(FramesPerCrop).Select(chunk => MovingWindows(frames, chunk, int.MaxValue).Crops).ToList(), 0);
         return Features(backbone, crops).MoveToOuterDisposeScope();
     }
 
@@ -174,7 +180,7 @@ public static class ObjectNovelty
         if (side < 4 || columns < 1) throw new ArgumentException("frames are too small for object windows", nameof(frames));
         using var index = tensor(indices.Select(i => (long)i).ToArray(), device: frames.device);
         using var earlierIndex = tensor(indices.Select(i => (long)Math.Max(0, i - MotionGap)).ToArray(), device: frames.device);
-        // Only the listed frames and their motion partners become floats: two frames in ten of a shard.
+        // Only the listed frames and their motion partners become floats: two frames in ten of a shard when scoring.
         Tensor Pick(Tensor which)
         {
             var picked = frames.index_select(0, which)[.., .., ..(int)(WindowRows * side), ..(int)(columns * side)];
