@@ -13,6 +13,8 @@ namespace STADNet.Model;
 public sealed class Checkpoint
 {
     /// <summary>
+    /// 7: the normal object memory holds directions (<see cref="Modules.ObjectNormality.ComparesDirections"/>); a version 5
+    /// or 6 file's memory holds raw features and is compared as such, so it scores as it did.
     /// 6: the mover speed term in the calibration (<see cref="SpeedCalibration"/>); a version 5 file scores as one
     /// without it, and a build that reads 5 at most refuses a 6 rather than score it without its speed term.
     /// 5: room for the memory of normal moving windows in the weights (object novelty, see
@@ -23,9 +25,9 @@ public sealed class Checkpoint
     /// refits the normal features and calibration in about a minute, which beats keeping a second,
     /// weaker score formula alive.
     /// </summary>
-    public const int FormatVersion = 6;
-    /// <summary>The first version whose weights hold every tensor the model has (6 changed the header only).</summary>
-    private const int CompleteWeightsVersion = 5;
+    public const int FormatVersion = 7;
+    /// <summary>The first version whose weights hold every tensor the model has.</summary>
+    private const int CompleteWeightsVersion = 7;
     /// <summary>The oldest version that is scored as it is.</summary>
     public const int OldestScoringVersion = 4;
     /// <summary>The oldest version whose weights <see cref="LoadWeights"/> still reads.</summary>
@@ -52,8 +54,8 @@ public sealed class Checkpoint
     public StadNet CreateModel(TorchSharp.torch.Device? device = null) => Build(Header.Settings, Weights, device, Version);
 
     /// <param name="version">
-    /// The file's format version: weights older than 5 have no normal object memory, older than 4 no normal features
-    /// either; those stay unfitted.
+    /// The file's format version: weights older than 7 do not mark their object memory as directions (it holds raw
+    /// features), older than 5 have no normal object memory, older than 4 no normal features either; those stay unfitted.
     /// </param>
     internal static StadNet Build(ModelSettings settings, byte[] weights, TorchSharp.torch.Device? device, int version)
     {
@@ -66,7 +68,7 @@ public sealed class Checkpoint
             else
             {
                 // Not strict only about what the file's version lacks: every learned weight must still be there.
-                string[] absent = version >= 4 ? ["objects."] : ["objects.", "normality."];
+                string[] absent = version switch { >= 5 => ["objects.directions"], 4 => ["objects."], _ => ["objects.", "normality."] };
                 var loaded = new Dictionary<string, bool>();
                 model.load(reader, strict: false, loadedParameters: loaded);
                 var missing = model.state_dict().Keys.Where(k => !absent.Any(a => k.StartsWith(a, StringComparison.Ordinal)) && !loaded.GetValueOrDefault(k)).ToList();

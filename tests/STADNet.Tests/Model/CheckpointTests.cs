@@ -112,12 +112,13 @@ public sealed class CheckpointTests
         var settings = old.Header.Settings;
         const int frames = 12;
         var pixels = RandomFrames(settings, frames, seed: 7);
-        var (memory, evidence) = await ModelThread.Run(() =>
+        var (memory, directions, evidence) = await ModelThread.Run(() =>
         {
             using var model = old.CreateModel();
-            return (model.Objects.Count, FrameScorer.ScoreRaw(model, settings, pixels, frames, 0));
+            return (model.Objects.Count, model.Objects.ComparesDirections, FrameScorer.ScoreRaw(model, settings, pixels, frames, 0));
         });
         Assert.True(memory > 0, "a format-5 file keeps its object memory");
+        Assert.False(directions, "a format-5 file's memory held raw features and is compared as such");
         Assert.All(old.Header.Calibration.CombineFrames(evidence), v => Assert.True(float.IsFinite(v)));
     }
 

@@ -95,6 +95,24 @@ public sealed class ObjectNoveltyTests
     }
 
     [Fact]
+    public async Task A_window_is_judged_by_what_its_features_show_not_by_how_strongly_it_shows_it()
+    {
+        var (fainter, stronger, other) = await ModelThread.Run(() =>
+        {
+            using var memory = new ObjectNormality("objects", 8);
+            using var scope = NewDisposeScope();
+            var walker = tensor(new float[] { 1, 2, 0, 0, 3, 0, 1, 0 }).unsqueeze(0);
+            var cyclist = tensor(new float[] { 0, 0, 2, 1, 0, 3, 0, 1 }).unsqueeze(0);
+            memory.Fit(walker);
+            // A low-contrast walker excites the backbone less, but in the same pattern: still a walker.
+            return (memory.forward(walker * 0.3f).item<float>(), memory.forward(walker * 3f).item<float>(), memory.forward(cyclist).item<float>());
+        });
+        Assert.Equal(0f, fainter, 4);
+        Assert.Equal(0f, stronger, 4);
+        Assert.True(other > 1f, $"a different pattern must be far from the memory (distance {other})");
+    }
+
+    [Fact]
     public void Sparse_samples_spread_to_every_frame_within_the_span_and_nowhere_else()
     {
         var sparse = Enumerable.Repeat(float.NaN, 100).ToArray();

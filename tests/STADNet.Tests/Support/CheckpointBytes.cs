@@ -17,7 +17,8 @@ public static class CheckpointBytes
 
     /// <summary>
     /// A file of an older format as those really are: the shipped checkpoint's header without the speed term
-    /// (format 6 added it) and learned weights, before format 5 without the normal object memory and, before
+    /// (format 6 added it) and learned weights, before format 7 without the mark that the object memory holds directions,
+    /// before format 5 without the normal object memory and, before
     /// format 4, without the normal features.
     /// </summary>
     public static async Task<byte[]> AsOlderFormat(string checkpoint, int version)
@@ -32,7 +33,8 @@ public static class CheckpointBytes
             using (var writer = new BinaryWriter(weights, Encoding.UTF8, leaveOpen: true))
                 model.save(writer, skip: version switch
                 {
-                    >= 5 => [],
+                    >= 7 => [],
+                    >= 5 => ["objects.directions"],
                     4 => ["objects.memory", "objects.count"],
                     _ => ["objects.memory", "objects.count", "normality.mean", "normality.precision", "normality.samples"],
                 });
