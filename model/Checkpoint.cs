@@ -13,8 +13,8 @@ namespace STADNet.Model;
 public sealed class Checkpoint
 {
     /// <summary>
-    /// 7: the normal object memory holds directions (<see cref="Modules.ObjectNormality.ComparesDirections"/>); a version 5
-    /// or 6 file's memory holds raw features and is compared as such, so it scores as it did.
+    /// 7: the weights store whether the normal object memory holds directions (<see cref="Modules.ObjectNormality.ComparesDirections"/>,
+    /// set by every fit); a version 5 or 6 file's memory holds raw features and is compared as such, so it scores as it did.
     /// 6: the mover speed term in the calibration (<see cref="SpeedCalibration"/>); a version 5 file scores as one
     /// without it, and a build that reads 5 at most refuses a 6 rather than score it without its speed term.
     /// 5: room for the memory of normal moving windows in the weights (object novelty, see

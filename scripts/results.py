@@ -310,7 +310,7 @@ def write(m, c, h, scan_seconds, bench, rows, ablation_epochs):
       " would have dropped object novelty (0.8993 at weight 0 against 0.8988 at 0.25). With 80 a kind the figure itself still moves with the draw (seed-17"
       " network: 0.9060, 0.9146 and 0.9179 for draw seeds 17, 18 and 19), but the comparison on the same draws held:"
       " 0.25 beat 0 by 0.0035, 0.0019 and 0.0016, and no larger weight beat 0.25, each pseudo-anomaly then judged by its single"
-      " object sample (now by a span's worth, see above, which keeps 0.5). The check's size was set from that"
+      " object sample (now by a span's worth, see above). The check's size was set from that"
       " noise, before any test figure of a network trained under it was seen.")
     w("- Mover speed (`model/MoverSpeed.cs`, `stadnet calibrate --speed-weight W|auto`, opt-in): the fastest moving patch"
       " cell's speed, from the optical flow, over the normal speed at that height of the view. It was added because"

@@ -25,7 +25,7 @@ public sealed class ObjectNormality : Module<Tensor, Tensor>
 
     private readonly Tensor memory;
     private readonly Tensor count;
-    /// <summary>1 when the memory holds directions (every fit now), 0 in files of format 5 and 6, which held raw features.</summary>
+    /// <summary>1 when the memory holds directions (set by every fit now); 0 unfitted, cleared, or read from a file of format 5 or 6, whose memory held raw features.</summary>
     private readonly Tensor directions;
 
     public ObjectNormality(string name, long features) : base(name)
@@ -39,7 +39,7 @@ public sealed class ObjectNormality : Module<Tensor, Tensor>
     /// <summary>Normal windows held; 0 until fitted.</summary>
     public int Count => (int)count.cpu().item<float>();
 
-    /// <summary>Whether windows are compared as directions; false only for a memory read from a file of format 5 or 6.</summary>
+    /// <summary>Whether windows are compared as directions: true once fitted; false for a memory read from a file of format 5 or 6 (raw features), and unfitted.</summary>
     public bool ComparesDirections => directions.cpu().item<float>() > 0;
 
     public override Tensor forward(Tensor windows)

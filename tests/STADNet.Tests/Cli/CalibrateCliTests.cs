@@ -38,7 +38,7 @@ public sealed class CalibrateCliTests
         // Learned weights stay; the normal features are refitted on this footage, a walkway Ped2 never showed, and the
         // shipped memory of Ped2's moving windows is emptied, since object novelty was not asked for.
         string[] refitted = shipped.Header.Calibration.UsesObjects
-            ? ["normality.mean", "normality.precision", "normality.samples", "objects.count", "objects.memory"]
+            ? ["normality.mean", "normality.precision", "normality.samples", "objects.count", "objects.directions", "objects.memory"]
             : ["normality.mean", "normality.precision", "normality.samples"];
         Assert.Equal(refitted, changed);
         Assert.True(unchanged > 20);

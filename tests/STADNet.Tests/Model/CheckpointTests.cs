@@ -123,6 +123,34 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public async Task A_format_6_object_memory_is_compared_as_the_raw_features_it_holds_and_todays_as_directions()
+    {
+        using var temp = new TempFolder();
+        var old = await OlderFormatAsync(temp, 6);
+        var today = Checkpoint.Load(ShippedModel.Path);
+        var (oldDirections, oldScored, oldRaw, todayDirections, todayScored, todayUnit) = await ModelThread.Run(() =>
+        {
+            using var before = old.CreateModel();
+            using var now = today.CreateModel();
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            var memory = now.state_dict()["objects.memory"][..now.Objects.Count];
+            // Windows three times as strong as the remembered ones: raw distances see the strength, directions do not.
+            var windows = memory[..4] * 3f;
+            float[] Values(TorchSharp.torch.Tensor t) => t.data<float>().ToArray();
+            return (before.Objects.ComparesDirections, Values(before.Objects.forward(windows)),
+                Values(TorchSharp.torch.cdist(windows, memory).amin(1)),
+                now.Objects.ComparesDirections, Values(now.Objects.forward(windows)),
+                Values(TorchSharp.torch.cdist(TorchSharp.torch.nn.functional.normalize(windows, dim: 1), memory).amin(1)));
+        });
+        Assert.False(oldDirections);
+        Assert.Equal(oldRaw, oldScored);
+        Assert.All(oldScored, d => Assert.True(d > 1f, $"a raw distance of a window three times as strong is about 2 (got {d})"));
+        Assert.True(todayDirections);
+        Assert.Equal(todayUnit, todayScored);
+        Assert.All(todayScored, d => Assert.Equal(0f, d, 2));
+    }
+
+    [Fact]
     public async Task A_checkpoint_whose_normal_features_were_never_fitted_is_refused_with_the_way_to_fit_them()
     {
         using var temp = new TempFolder();

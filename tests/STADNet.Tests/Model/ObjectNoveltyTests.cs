@@ -85,8 +85,11 @@ public sealed class ObjectNoveltyTests
             using var memory = new ObjectNormality("objects", 8);
             using var scope = NewDisposeScope();
             // Many near-copies of one look and a single rare one: the rare one must stay remembered.
-            var common = randn(ObjectNormality.Capacity + 500, 8) * 0.01;
-            var rare = full(1, 8, 5f);
+            var look = zeros(1, 8);
+            look[0, 0] = 1f;
+            var common = look + randn(ObjectNormality.Capacity + 500, 8) * 0.01;
+            var rare = zeros(1, 8);
+            rare[0, 1] = 5f;
             memory.Fit(cat([common, rare], 0));
             return (memory.Count, memory.forward(rare).item<float>());
         });

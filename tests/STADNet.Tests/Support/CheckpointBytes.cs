@@ -16,9 +16,9 @@ public static class CheckpointBytes
     }
 
     /// <summary>
-    /// A file of an older format as those really are: the shipped checkpoint's header without the speed term
-    /// (format 6 added it) and learned weights, before format 7 without the mark that the object memory holds directions,
-    /// before format 5 without the normal object memory and, before
+    /// A file of an older format laid out as those really are: the shipped checkpoint's header without the speed term
+    /// (format 6 added it) and learned weights, before format 7 without the mark that the object memory holds directions
+    /// (its memory is the shipped one's directions, which such a file then compares as raw features), before format 5 without the normal object memory and, before
     /// format 4, without the normal features.
     /// </summary>
     public static async Task<byte[]> AsOlderFormat(string checkpoint, int version)
@@ -35,8 +35,8 @@ public static class CheckpointBytes
                 {
                     >= 7 => [],
                     >= 5 => ["objects.directions"],
-                    4 => ["objects.memory", "objects.count"],
-                    _ => ["objects.memory", "objects.count", "normality.mean", "normality.precision", "normality.samples"],
+                    4 => ["objects.memory", "objects.count", "objects.directions"],
+                    _ => ["objects.memory", "objects.count", "objects.directions", "normality.mean", "normality.precision", "normality.samples"],
                 });
             var header = shipped.Header with
             {
