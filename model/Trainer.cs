@@ -82,12 +82,18 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
                     var normal = Batch(features, order.Skip(b).Take(options.BatchSize));
                     var anomalous = Anomalies(pseudo, trainSources, features, labelledAnomalies, random);
                     var batch = augmentation.Apply(cat([normal, anomalous], 0), random);
-                    optimizer.zero_grad();
-                    var loss = Loss(model, batch, normal.shape[0]);
-                    loss.backward();
-                    // A step whose loss or gradients are not finite would turn every weight to NaN for good; it is
-                    // skipped instead, as a mixed-precision loss scaler skips an overflowing step.
-                    var value = loss.item<float>();
+                    // A step whose loss or gradients are not finite would turn every weight to NaN for good. On the AMD EPYC
+                    // machines this project runs on, a few batches a run come out not finite, and not the same ones from run
+                    // to run, so such a batch is computed once more; if it still is not finite, the step is skipped, as a
+                    // mixed-precision loss scaler skips one.
+                    var value = float.NaN;
+                    for (var attempt = 0; attempt < 2 && !(float.IsFinite(value) && GradientsFinite(model)); attempt++)
+                    {
+                        optimizer.zero_grad();
+                        var loss = Loss(model, batch, normal.shape[0]);
+                        loss.backward();
+                        value = loss.item<float>();
+                    }
                     if (!float.IsFinite(value) || !GradientsFinite(model))
                     {
                         skipped++;
