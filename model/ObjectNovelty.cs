@@ -38,8 +38,8 @@ public static class ObjectNovelty
     /// <summary>
     /// The normal memory is fitted on one frame in this many: every frame, ten times as many as are sampled, so it holds
     /// the walkers' poses between samples too. On Ped2's held-out check (no test labels involved) one in 10 gave AUC 0.9220,
-    /// one in 2 0.9317 and every frame 0.9330 (raw
-    /// features, before the memory compared directions), for about 15 more minutes of calibration.
+    /// one in 2 0.9317 and every frame 0.9330 (raw features, before the memory compared directions), for about 15 more
+    /// minutes of calibration.
     /// </summary>
     public const int MemoryStride = 1;
     /// <summary>Frames between the two frames whose difference finds the moving windows.</summary>

@@ -87,14 +87,16 @@ public sealed class Trainer(ModelSettings settings, TrainingOptions options)
                     // to run, so such a batch is computed once more; if it still is not finite, the step is skipped, as a
                     // mixed-precision loss scaler skips one.
                     var value = float.NaN;
-                    for (var attempt = 0; attempt < 2 && !(float.IsFinite(value) && GradientsFinite(model)); attempt++)
+                    var finite = false;
+                    for (var attempt = 0; attempt < 2 && !finite; attempt++)
                     {
                         optimizer.zero_grad();
                         var loss = Loss(model, batch, normal.shape[0]);
                         loss.backward();
                         value = loss.item<float>();
+                        finite = float.IsFinite(value) && GradientsFinite(model);
                     }
-                    if (!float.IsFinite(value) || !GradientsFinite(model))
+                    if (!finite)
                     {
                         skipped++;
                         continue;

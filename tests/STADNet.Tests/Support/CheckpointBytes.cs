@@ -17,9 +17,9 @@ public static class CheckpointBytes
 
     /// <summary>
     /// A file of an older format laid out as those really are: the shipped checkpoint's header without the speed term
-    /// (format 6 added it) and learned weights, before format 7 without the mark that the object memory holds directions
-    /// (its memory is the shipped one's directions, which such a file then compares as raw features), before format 5 without the normal object memory and, before
-    /// format 4, without the normal features.
+    /// (format 6 added it) and learned weights: before format 7 without the mark that the object memory holds directions
+    /// (its memory is the shipped one's directions, which such a file then compares as raw features), before format 5
+    /// without the normal object memory and, before format 4, without the normal features.
     /// </summary>
     public static async Task<byte[]> AsOlderFormat(string checkpoint, int version)
     {
@@ -31,13 +31,10 @@ public static class CheckpointBytes
             using var model = shipped.CreateModel();
             using var weights = new MemoryStream();
             using (var writer = new BinaryWriter(weights, Encoding.UTF8, leaveOpen: true))
-                model.save(writer, skip: version switch
-                {
-                    >= 7 => [],
-                    >= 5 => ["objects.directions"],
-                    4 => ["objects.memory", "objects.count", "objects.directions"],
-                    _ => ["objects.memory", "objects.count", "objects.directions", "normality.mean", "normality.precision", "normality.samples"],
-                });
+                model.save(writer, skip: [
+                    .. version < 7 ? ["objects.directions"] : Array.Empty<string>(),
+                    .. version < 5 ? ["objects.memory", "objects.count"] : Array.Empty<string>(),
+                    .. version < 4 ? ["normality.mean", "normality.precision", "normality.samples"] : Array.Empty<string>()]);
             var header = shipped.Header with
             {
                 Calibration = shipped.Header.Calibration with { Speeds = null, SpeedWeight = 0, SpeedWeightChecks = null },
