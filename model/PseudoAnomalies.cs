@@ -48,10 +48,10 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     /// <summary>
     /// The ClipFrames + 1 float frames [T + 1, C, H, W] at decode size of <paramref name="count"/> pseudo-anomalies, without
     /// their flow. <see cref="Make"/> draws the same clips from the same random state. The kind of each clip made is
-    /// added to <paramref name="drawn"/> when given.
+    /// added to <paramref name="drawn"/> when given, and the video it was made from to <paramref name="drawnVideos"/>.
     /// </summary>
     public List<Tensor> Sequences(int count, IReadOnlyList<Source> sources, Random random, IReadOnlyList<PseudoAnomalyKind>? kinds = null,
-        ICollection<PseudoAnomalyKind>? drawn = null)
+        ICollection<PseudoAnomalyKind>? drawn = null, ICollection<int>? drawnVideos = null)
     {
         kinds ??= TrainingKinds;
         var sequences = new List<Tensor>(count);
@@ -63,6 +63,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
             if (sequence is null) continue;
             sequences.Add(sequence);
             drawn?.Add(kind);
+            drawnVideos?.Add(source.Video);
         }
         return sequences;
     }

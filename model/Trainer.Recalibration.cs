@@ -76,13 +76,18 @@ public sealed partial class Trainer
         model.eval();
         NormalFeatures.Fit(model, features, splits.SelectMany((s, v) => ClipStartsIn(s.TrainFrom, s.TrainTo, settings.ClipFrames).Select(c => (v, c))).ToList());
         var speeds = speedWeights.Any(w => w > 0);
-        var evidence = HeldOutEvidence(model, splits, features, speeds);
-        if (objects is not null) evidence = evidence.Select((e, i) => e with { Objects = objects.Normal[i] }).ToList();
+        var network = HeldOutEvidence(model, splits, features, speeds);
         var anomalous = FrameScorer.ScoreClips(model, settings, anomalies, speeds).Split(settings.ClipFrames);
         if (objects is not null) anomalous = anomalous.Select((e, i) => e with { Objects = OneSample(objects.Anomalous[i]) }).ToList();
         // A frame whose evidence is not a finite number cannot be ranked: it is left out of the check, and counted.
-        var judged = evidence.Sum(e => e.Count) + anomalous.Sum(e => e.Count);
-        evidence = evidence.Select(e => e.Frames(e.FiniteFrames())).Where(e => e.Count > 0).ToList();
+        var judged = network.Sum(e => e.Count) + anomalous.Sum(e => e.Count);
+        var finite = network.Select(e => e.FiniteFrames()).ToList();
+        // What the calibration is fitted on (the shipped memory's distances) and what the check judges (each video's
+        // distances from the memory of the other half's videos, see FitObjects); without object novelty the two are one.
+        List<FrameEvidence> Finite(IReadOnlyList<float[]>? objectEvidence) => network
+            .Select((e, i) => (objectEvidence is null ? e : e with { Objects = objectEvidence[i] }).Frames(finite[i])).Where(e => e.Count > 0).ToList();
+        var evidence = Finite(objects?.Normal);
+        var checkedEvidence = Finite(objects?.Checked);
         anomalous = anomalous.Where(e => e.FiniteFrames().Count == e.Count).ToList();
         var leftOut = judged - evidence.Sum(e => e.Count) - anomalous.Sum(e => e.Count);
         if (evidence.Sum(e => e.Count) < 2 || anomalous.Count == 0)
@@ -91,7 +96,7 @@ public sealed partial class Trainer
             ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, objectWeight, speedWeight);
         var candidates = (from o in objectWeights.Distinct().Order()
                           from v in speedWeights.Distinct().Order()
-                          select (Object: o, Speed: v, Auc: evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, anomalous, e => Fit(e, o, v)) : double.NaN))
+                          select (Object: o, Speed: v, Auc: evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(checkedEvidence, anomalous, e => Fit(e, o, v)) : double.NaN))
             .ToList();
         // The smallest weights within HeldOutTie of the best are kept; without an AUC (one held-out video) the smallest stand.
         var top = candidates.Max(c => c.Auc);
@@ -113,8 +118,12 @@ public sealed partial class Trainer
         return evidence;
     }
 
-    /// <summary>Object evidence of the held-out frames of each video (in <see cref="HeldOutEvidence"/>'s order) and of each held-out pseudo-anomaly.</summary>
-    private sealed record HeldOutObjects(IReadOnlyList<float[]> Normal, IReadOnlyList<float> Anomalous);
+    /// <summary>
+    /// Object evidence of the held-out frames of each video (in <see cref="HeldOutEvidence"/>'s order): from the model's
+    /// memory (<paramref name="Normal"/>, what the calibration is fitted on) and from the memory of the other half's videos
+    /// (<paramref name="Checked"/>, what the check judges); and of each held-out pseudo-anomaly, from the latter.
+    /// </summary>
+    private sealed record HeldOutObjects(IReadOnlyList<float[]> Normal, IReadOnlyList<float[]> Checked, IReadOnlyList<float> Anomalous);
 
     /// <summary>
     /// Fits the model's normal object memory on the moving windows of the training part of every video (its frames at
@@ -122,6 +131,9 @@ public sealed partial class Trainer
     /// the training footage. The held-out pseudo-anomalies are made again from the frames at the object size, by the
     /// same recipe and seed as those at the decode size (enlarged ones would be blurred, and blur alone looks novel), and
     /// each is judged as an event lasting a span (<see cref="ObjectNovelty.Lasting"/>), as normal frames are.
+    /// The check judges a video's held-out frames, and the pseudo-anomalies made from them, against a memory fitted on the
+    /// videos of the other parity only (<see cref="HeldOutMemories"/>): a tail a few frames after its video's training part
+    /// shows the same people, whose windows the whole memory holds, while footage a scan judges shows people it has never seen.
     /// </summary>
     private HeldOutObjects? FitObjects(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<TrainingVideo> videos,
         IReadOnlyList<PseudoAnomalies.Source> heldSources, CancellationToken cancellationToken)
@@ -133,18 +145,25 @@ public sealed partial class Trainer
         var bytes = FrameTensors(videos, larger, v => v.ObjectPixels!);
         var remade = new PseudoAnomalies(larger, bytes);
         var windows = new List<Tensor>();
+        var owners = new List<long>(); // the video of every window
         for (var v = 0; v < bytes.Count; v++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var video = NewDisposeScope();
             var sampled = ObjectNovelty.MemoryFrames(splits[v].TrainFrom, splits[v].TrainTo);
-            if (sampled.Count > 0) windows.Add(ObjectNovelty.NormalWindows(backbone, bytes[v], sampled).MoveToOuterDisposeScope());
+            if (sampled.Count == 0) continue;
+            var found = ObjectNovelty.NormalWindows(backbone, bytes[v], sampled).MoveToOuterDisposeScope();
+            windows.Add(found);
+            owners.AddRange(Enumerable.Repeat((long)v, (int)found.shape[0]));
         }
         var all = cat(windows.Where(w => w.shape[0] > 0).DefaultIfEmpty(zeros(0, ImageNetBackbone.FeatureLength)).ToList(), 0);
         if (all.shape[0] == 0) return null;
         model.Objects.Fit(all);
-        var normal = splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1)
-            .Select(x => ObjectNovelty.Score(backbone, model.Objects, bytes[x.v], x.s.HeldFrom, x.s.HeldTo)).ToList();
+        // The halves' memories, like every tensor made here, belong to this method's dispose scope.
+        var memories = HeldOutMemories(model.Objects, all, tensor(owners.ToArray()));
+        var held = splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1).ToList();
+        var normal = held.Select(x => ObjectNovelty.Score(backbone, model.Objects, bytes[x.v], x.s.HeldFrom, x.s.HeldTo)).ToList();
+        var judged = held.Select(x => ObjectNovelty.Score(backbone, memories[x.v % 2], bytes[x.v], x.s.HeldFrom, x.s.HeldTo)).ToList();
         var middle = 1 + settings.ClipFrames / 2;
         var anomalous = new List<float>();
         var drawn = new List<PseudoAnomalyKind>();
@@ -154,9 +173,26 @@ public sealed partial class Trainer
                 // A few at a time: 480 clips of 9 frames at 384x256 would hold about 1.7 GB of grey floats at once.
                 cancellationToken.ThrowIfCancellationRequested();
                 using var some = NewDisposeScope();
-                foreach (var clip in remade.Sequences(Math.Min(ObjectClipsAtOnce, count - made), heldSources, random, kinds, drawn))
-                    anomalous.Add(ObjectNovelty.Largest(backbone, model.Objects, clip, [middle], ObjectNovelty.WindowsPerFrame)[0]);
+                var sources = new List<int>();
+                var clips = remade.Sequences(Math.Min(ObjectClipsAtOnce, count - made), heldSources, random, kinds, drawn, sources);
+                for (var c = 0; c < clips.Count; c++)
+                    anomalous.Add(ObjectNovelty.Largest(backbone, memories[sources[c] % 2], clips[c], [middle], ObjectNovelty.WindowsPerFrame)[0]);
             }
-        return new HeldOutObjects(normal, ObjectNovelty.Lasting(anomalous, drawn));
+        return new HeldOutObjects(normal, judged, ObjectNovelty.Lasting(anomalous, drawn));
     }
+
+    /// <summary>
+    /// The memories the check judges held-out footage against, by the parity of its video: each fitted on the windows of the
+    /// other parity's videos (<paramref name="owners"/>: the video of each of <paramref name="windows"/>), or the whole
+    /// <paramref name="memory"/> when those videos show nothing moving.
+    /// </summary>
+    internal static ObjectNormality[] HeldOutMemories(ObjectNormality memory, Tensor windows, Tensor owners) =>
+        Enumerable.Range(0, 2).Select(parity =>
+        {
+            var others = owners.remainder(2).ne(parity).nonzero().squeeze(1);
+            if (others.shape[0] == 0) return memory;
+            var half = new ObjectNormality($"held_out_{parity}", windows.shape[1]);
+            half.Fit(windows.index_select(0, others));
+            return half;
+        }).ToArray();
 }

@@ -98,6 +98,34 @@ public sealed class ObjectNoveltyTests
     }
 
     [Fact]
+    public async Task The_held_out_check_judges_each_video_against_a_memory_without_its_own_footage()
+    {
+        // Four videos, each with a look of its own: a tail judged against a memory holding its own video's training part
+        // would find its own walkers there, as footage a scan judges never does.
+        var (ownEven, otherEven, ownOdd, otherOdd, whole, fallback) = await ModelThread.Run(() =>
+        {
+            using var memory = new ObjectNormality("objects", 8);
+            using var scope = NewDisposeScope();
+            var looks = eye(8)[..4];
+            var windows = looks.repeat_interleave(5, 0) + randn(20, 8) * 0.01;
+            var owners = arange(4, dtype: ScalarType.Int64).repeat_interleave(5);
+            memory.Fit(windows);
+            var halves = Trainer.HeldOutMemories(memory, windows, owners);
+            float Distance(ObjectNormality m, int look) => m.forward(looks[look..(look + 1)]).item<float>();
+            var evenOnly = owners.index_select(0, owners.remainder(2).eq(0).nonzero().squeeze(1));
+            var evenWindows = windows.index_select(0, owners.remainder(2).eq(0).nonzero().squeeze(1));
+            var oneSided = Trainer.HeldOutMemories(memory, evenWindows, evenOnly);
+            return (Distance(halves[0], 0), Distance(halves[0], 1), Distance(halves[1], 3), Distance(halves[1], 2),
+                Distance(memory, 0), ReferenceEquals(oneSided[0], memory));
+        });
+        Assert.True(ownEven > 1f, $"an even video's look must be absent from the memory judging even videos (distance {ownEven})");
+        Assert.True(ownOdd > 1f, $"an odd video's look must be absent from the memory judging odd videos (distance {ownOdd})");
+        Assert.True(otherEven < 0.1f && otherOdd < 0.1f, $"the other half's looks must be remembered (distances {otherEven}, {otherOdd})");
+        Assert.True(whole < 0.1f, $"the shipped memory holds every video (distance {whole})");
+        Assert.True(fallback, "with no moving window in the other half's videos, the whole memory judges");
+    }
+
+    [Fact]
     public async Task A_window_is_judged_by_what_its_features_show_not_by_how_strongly_it_shows_it()
     {
         var (fainter, stronger, other) = await ModelThread.Run(() =>

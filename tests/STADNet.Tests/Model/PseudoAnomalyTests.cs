@@ -170,6 +170,28 @@ public sealed class PseudoAnomalyTests
         Assert.True(again, "the same seed made different pseudo-anomalies");
     }
 
+    [Fact]
+    public async Task Each_pseudo_anomaly_names_the_video_it_was_made_from()
+    {
+        // Two videos told apart by brightness: a dark copy (below mid-grey) and a bright one (above it).
+        var draws = await ModelThread.Run(() =>
+        {
+            using var scope = NewDisposeScope();
+            var footage = Footage();
+            var dark = (footage.to_type(ScalarType.Float32) * 0.5f).floor().to_type(ScalarType.Byte);
+            var bright = dark + 128;
+            var pseudo = new PseudoAnomalies(Settings, [dark, bright]);
+            var sources = new[] { new PseudoAnomalies.Source(0, 0, 120), new PseudoAnomalies.Source(1, 0, 120) };
+            var videos = new List<int>();
+            var clips = pseudo.Sequences(12, sources, new Random(5), [PseudoAnomalyKind.SkippedFrames], drawnVideos: videos);
+            return clips.Select((c, i) => (Video: videos[i], Brightness: c.mean().item<float>())).ToList();
+        });
+        Assert.Equal(12, draws.Count);
+        Assert.Equal([0, 1], draws.Select(d => d.Video).Distinct().Order());
+        Assert.All(draws, d => Assert.True(d.Video == 0 ? d.Brightness < 0.5f : d.Brightness > 0.5f,
+            $"a clip of brightness {d.Brightness:F2} was said to come from video {d.Video}"));
+    }
+
     private sealed record Change(bool First, bool Last, int Height, int Width);
 
     /// <summary>Ten pseudo-anomalies of one kind, each compared with the normal frames it starts at.</summary>
