@@ -162,8 +162,10 @@ public sealed partial class Trainer
         // The halves' memories, like every tensor made here, belong to this method's dispose scope.
         var memories = HeldOutMemories(model.Objects, all, tensor(owners.ToArray()));
         var held = splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1).ToList();
-        var normal = held.Select(x => ObjectNovelty.Score(backbone, model.Objects, bytes[x.v], x.s.HeldFrom, x.s.HeldTo)).ToList();
-        var judged = held.Select(x => ObjectNovelty.Score(backbone, memories[x.v % 2], bytes[x.v], x.s.HeldFrom, x.s.HeldTo)).ToList();
+        // Each held-out frame's windows are seen by the backbone once, and judged against both memories.
+        var scored = held.Select(x => ObjectNovelty.Score(backbone, [model.Objects, memories[x.v % 2]], bytes[x.v], x.s.HeldFrom, x.s.HeldTo)).ToList();
+        var normal = scored.Select(s => s[0]).ToList();
+        var judged = scored.Select(s => s[1]).ToList();
         var middle = 1 + settings.ClipFrames / 2;
         var anomalous = new List<float>();
         var drawn = new List<PseudoAnomalyKind>();
