@@ -29,8 +29,12 @@ public static class ObjectNovelty
     public const int SamplesPerSpan = 3;
     /// <summary>Window rows of the grid; a window's side is the frame height over this (64 pixels at 384x256, a near walker's height in Ped2).</summary>
     public const int WindowRows = 4;
-    /// <summary>Windows scored per sampled frame, the most changing first.</summary>
-    public const int WindowsPerFrame = 2;
+    /// <summary>
+    /// Windows scored per sampled frame, the most changing first. On Ped2's held-out check (no test labels involved; the
+    /// shipped network, object weights compared each time) 2, 3, 4, 6 and every moving window gave AUC 0.9312, 0.9296,
+    /// 0.9355, 0.9370 and 0.9333: 6 scans the test set in 63 s against a 60 s budget, 4 in 52 s, so 4.
+    /// </summary>
+    public const int WindowsPerFrame = 4;
     /// <summary>A window counts as moving when at least this fraction of its pixels changed.</summary>
     public const float MovingFraction = 0.01f;
     /// <summary>A pixel changed when its intensity moved by more than this (of 1) over <see cref="MotionGap"/> frames: above sensor noise.</summary>
@@ -93,23 +97,13 @@ public static class ObjectNovelty
     /// sampled frame where nothing moves. A sample's motion partner <see cref="MotionGap"/> frames before must be in
     /// the buffer (a shard decodes that many context frames) for its evidence to match the whole video's.
     /// </summary>
-    public static float[] Score(ImageNetBackbone backbone, ObjectNormality normality, Tensor frames, int from, int to, int origin = 0) =>
-        Score(backbone, [normality], frames, from, to, origin)[0];
-
-    /// <summary>
-    /// <see cref="Score(ImageNetBackbone, ObjectNormality, Tensor, int, int, int)"/> against each of several memories, one
-    /// evidence array each; the windows are cropped and seen by the backbone once.
-    /// </summary>
-    public static float[][] Score(ImageNetBackbone backbone, IReadOnlyList<ObjectNormality> normalities, Tensor frames, int from, int to, int origin = 0)
+    public static float[] Score(ImageNetBackbone backbone, ObjectNormality normality, Tensor frames, int from, int to, int origin = 0)
     {
         var sampled = SampledFrames(from, to, origin);
-        var values = Largest(backbone, normalities, frames, sampled, WindowsPerFrame);
-        return values.Select(v =>
-        {
-            var evidence = Enumerable.Repeat(float.NaN, to - from).ToArray();
-            for (var i = 0; i < sampled.Count; i++) evidence[sampled[i] - from] = v[i];
-            return evidence;
-        }).ToArray();
+        var values = Largest(backbone, normality, frames, sampled, WindowsPerFrame);
+        var evidence = Enumerable.Repeat(float.NaN, to - from).ToArray();
+        for (var i = 0; i < sampled.Count; i++) evidence[sampled[i] - from] = values[i];
+        return evidence;
     }
 
     /// <summary>
@@ -137,26 +131,17 @@ public static class ObjectNovelty
     }
 
     /// <summary>For each listed frame of [N, C, H, W], the largest novelty of its most changing windows (NaN where none moves).</summary>
-    public static float[] Largest(ImageNetBackbone backbone, ObjectNormality normality, Tensor frames, IReadOnlyList<int> indices, int windowsPerFrame) =>
-        Largest(backbone, [normality], frames, indices, windowsPerFrame)[0];
-
-    /// <summary><see cref="Largest(ImageNetBackbone, ObjectNormality, Tensor, IReadOnlyList{int}, int)"/> against each of several memories, the windows seen by the backbone once.</summary>
-    public static float[][] Largest(ImageNetBackbone backbone, IReadOnlyList<ObjectNormality> normalities, Tensor frames, IReadOnlyList<int> indices, int windowsPerFrame)
+    public static float[] Largest(ImageNetBackbone backbone, ObjectNormality normality, Tensor frames, IReadOnlyList<int> indices, int windowsPerFrame)
     {
         using var scope = NewDisposeScope();
-        var results = normalities.Select(_ => Enumerable.Repeat(float.NaN, indices.Count).ToArray()).ToArray();
-        if (indices.Count == 0) return results;
+        var result = Enumerable.Repeat(float.NaN, indices.Count).ToArray();
+        if (indices.Count == 0) return result;
         var (crops, owners) = MovingWindows(frames, indices, windowsPerFrame);
-        if (owners.Length == 0) return results;
-        var features = Features(backbone, crops);
-        for (var n = 0; n < normalities.Count; n++)
-        {
-            var distances = normalities[n].forward(features).cpu().data<float>().ToArray();
-            var result = results[n];
-            for (var w = 0; w < owners.Length; w++)
-                result[owners[w]] = float.IsNaN(result[owners[w]]) ? distances[w] : Math.Max(result[owners[w]], distances[w]);
-        }
-        return results;
+        if (owners.Length == 0) return result;
+        var distances = normality.forward(Features(backbone, crops)).cpu().data<float>().ToArray();
+        for (var w = 0; w < owners.Length; w++)
+            result[owners[w]] = float.IsNaN(result[owners[w]]) ? distances[w] : Math.Max(result[owners[w]], distances[w]);
+        return result;
     }
 
     /// <summary>Backbone features [K, 512] of every moving window of the listed frames: what the normal memory is fitted on.</summary>

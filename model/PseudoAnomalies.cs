@@ -34,12 +34,16 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     /// <summary>A range of frames [From, To) of one video that pseudo-anomalies may be cut from.</summary>
     public sealed record Source(int Video, int From, int To);
 
-    /// <summary>[count, C + 2, T, H, W] anomalous clips of the given kinds (default <see cref="TrainingKinds"/>), drawn equally often.</summary>
-    public Tensor Make(int count, IReadOnlyList<Source> sources, Random random, IReadOnlyList<PseudoAnomalyKind>? kinds = null)
+    /// <summary>
+    /// [count, C + 2, T, H, W] anomalous clips of the given kinds (default <see cref="TrainingKinds"/>), drawn equally often;
+    /// the video each was made from is added to <paramref name="drawnVideos"/> when given.
+    /// </summary>
+    public Tensor Make(int count, IReadOnlyList<Source> sources, Random random, IReadOnlyList<PseudoAnomalyKind>? kinds = null,
+        ICollection<int>? drawnVideos = null)
     {
         using var scope = NewDisposeScope();
         var t = settings.ClipFrames;
-        var sequences = Sequences(count, sources, random, kinds);
+        var sequences = Sequences(count, sources, random, kinds, drawnVideos: drawnVideos);
         // One flow pass over all sequences back to back; each sequence's first frame is only context.
         var features = ClipBatch.Features(cat(sequences, 0), settings).reshape(count, t + 1, settings.InputChannels, settings.Height, settings.Width);
         return features[.., 1..].permute(0, 2, 1, 3, 4).contiguous().MoveToOuterDisposeScope();

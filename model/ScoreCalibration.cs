@@ -29,8 +29,9 @@ namespace STADNet.Model;
 /// v is <see cref="ObjectWeight"/>: 0 unless <c>stadnet calibrate --object-weight</c> asks for more; with
 /// <c>auto</c> it is whichever of <see cref="Trainer.ObjectWeightCandidates"/> separates the held-out
 /// pseudo-anomalies best, turned and patterned objects (<see cref="PseudoAnomalyKind.TurnedObject"/>,
-/// <see cref="PseudoAnomalyKind.PatternedObject"/>) among them. On Ped2 the check keeps 1 (0.9335 against 0.9107
-/// without; 0.5 gives 0.9313, 2 gives 0.9317), each held-out video judged against the memory of the other half's videos. In the held-out check a pseudo-anomalous clip's object evidence, one sample
+/// <see cref="PseudoAnomalyKind.PatternedObject"/>) among them. On Ped2 the check keeps 1 (0.9355 against 0.9087
+/// without; 0.5 gives 0.9317, 2 gives 0.9353), each held-out video judged against the memory and normal features of the other
+/// half's videos, as the calibration is fitted. In the held-out check a pseudo-anomalous clip's object evidence, one sample
 /// standing for its whole clip, is judged as an event lasting a span: the mean of its kind's samples that a span holds
 /// (<see cref="ObjectNovelty.Lasting"/>), as a normal frame's is the mean of its span's.
 /// Without a normal object memory the term drops out.

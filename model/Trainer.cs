@@ -104,7 +104,7 @@ public sealed partial class Trainer(ModelSettings settings, TrainingOptions opti
                 }
                 if (batches == 0)
                     throw new InvalidOperationException($"training diverged in epoch {epoch}: no mini-batch had a finite loss and gradients (try a lower learning rate)");
-                var heldOut = HeldOutLoss(model, features, heldOutClips, heldOutAnomalies);
+                var heldOut = HeldOutLoss(model, features, heldOutClips, heldOutAnomalies.Clips);
                 // Cross-fitting needs two held-out videos; with fewer (AUC NaN), held-out loss alone picks the epoch.
                 var check = Separation(model, splits, features, heldOutAnomalies, ScoreCalibration.DefaultPooledCells, null, [0]);
                 var separation = check.HeldOutAuc;
@@ -164,11 +164,18 @@ public sealed partial class Trainer(ModelSettings settings, TrainingOptions opti
     /// Made from their own seeds, so training and recalibration judge the same clips; with <paramref name="objectKinds"/>
     /// the turned and patterned objects follow.
     /// </summary>
-    private Tensor MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources, bool objectKinds = false)
+    private HeldOutAnomalies MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources, bool objectKinds = false)
     {
         using var scope = NewDisposeScope();
-        var parts = HeldOutRecipe(objectKinds).Select(r => pseudo.Make(r.Count, heldSources, r.Random, r.Kinds)).ToList();
-        return (parts.Count == 1 ? parts[0] : cat(parts, 0)).MoveToOuterDisposeScope();
+        var videos = new List<int>();
+        var parts = HeldOutRecipe(objectKinds).Select(r => pseudo.Make(r.Count, heldSources, r.Random, r.Kinds, videos)).ToList();
+        return new HeldOutAnomalies((parts.Count == 1 ? parts[0] : cat(parts, 0)).MoveToOuterDisposeScope(), videos);
+    }
+
+    /// <summary>The held-out pseudo-anomalous clips [N, C + 2, T, H, W] and the video each was made from.</summary>
+    private sealed record HeldOutAnomalies(Tensor Clips, IReadOnlyList<int> Videos) : IDisposable
+    {
+        public void Dispose() => Clips.Dispose();
     }
 
     /// <summary>
@@ -283,9 +290,6 @@ public sealed partial class Trainer(ModelSettings settings, TrainingOptions opti
         return counted == 0 ? double.PositiveInfinity : sum / counted;
     }
 
-    private List<FrameEvidence> HeldOutEvidence(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> features, bool speeds) =>
-        splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1)
-            .Select(x => FrameScorer.ScoreFeatures(model, settings, features[x.v][x.s.HeldFrom..x.s.HeldTo], speeds)).ToList();
 
     /// <summary>Per-frame network input of every video (flow from the previous frame; see <see cref="ClipBatch"/>).</summary>
     private List<Tensor> Features(IReadOnlyList<Tensor> frames)

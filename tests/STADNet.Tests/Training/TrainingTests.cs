@@ -56,6 +56,30 @@ public sealed class TrainingTests
         Assert.Contains("diverged", error.Message);
     }
 
+    [Fact]
+    public async Task The_held_out_check_judges_each_videos_tail_with_normal_features_fitted_without_that_video()
+    {
+        var walkway = await WalkwayModel.TrainedAsync();
+        // A fourth camera unlike the others (the walkway in negative): only its own training part looks like its tail, as
+        // no normal footage looks like the people a scan meets. Judged with its own footage in the fit, the tail would look
+        // more normal than new footage, the check would overrate feature novelty and the threshold would be set too low.
+        var first = walkway.Videos[0];
+        var negative = first with { Name = "negative", Pixels = first.Pixels.Select(p => (byte)(255 - p)).ToArray() };
+        var videos = walkway.Videos.Append(negative).ToList();
+        var (shipped, judged) = await ModelThread.Run(() =>
+        {
+            var checkpoint = Checkpoint.Load(walkway.Path);
+            using var model = checkpoint.CreateModel();
+            return new Trainer(Small, WalkwayModel.Options).HeldOutNovelty(model, videos);
+        });
+        Assert.Equal(4, judged.Length);
+        // The walkway tails lose little when their own video leaves the fit (the other walkway videos look alike); the
+        // negative tail loses the only footage like it.
+        var walkwayChange = Enumerable.Range(0, 3).Max(v => Math.Abs(judged[v] - shipped[v]));
+        Assert.True(judged[3] - shipped[3] > 3 * walkwayChange,
+            $"the negative camera's tail: novelty {judged[3]:F2} judged without its footage, {shipped[3]:F2} with it (walkway tails change by {walkwayChange:F2} at most)");
+    }
+
     /// <summary>The frames training holds out: the tail of each video, at least one clip long.</summary>
     private static int HeldOutFrames(IEnumerable<TrainingVideo> videos, TrainingOptions options) =>
         videos.Sum(v => Math.Max(Small.ClipFrames, (int)Math.Round(v.FrameCount * options.HeldOutFraction)));
