@@ -80,6 +80,9 @@ public sealed partial class Trainer
         var (network, anomalous) = HeldOutNetwork(model, splits, features, anomalies, speeds);
         if (objects is not null)
         {
+            // Both sizes draw the same clips by the same recipe and seeds; each clip is judged by its source video's fold.
+            if (!objects.Videos.SequenceEqual(anomalies.Videos))
+                throw new InvalidOperationException("the held-out pseudo-anomalies at the object size are not those at the decode size");
             network = network.Select((e, i) => e with { Objects = objects.Normal[i] }).ToList();
             anomalous = anomalous.Select((e, i) => e with { Objects = OneSample(objects.Anomalous[i]) }).ToList();
         }
@@ -179,9 +182,10 @@ public sealed partial class Trainer
 
     /// <summary>
     /// Object evidence of the held-out frames of each video (in <see cref="HeldOutNetwork"/>'s order) and of each held-out
-    /// pseudo-anomaly, from the memory of the other half's videos (see <see cref="FitObjects"/>).
+    /// pseudo-anomaly, from the memory of the other half's videos (see <see cref="FitObjects"/>), and the video each
+    /// pseudo-anomaly was made from.
     /// </summary>
-    private sealed record HeldOutObjects(IReadOnlyList<float[]> Normal, IReadOnlyList<float> Anomalous);
+    private sealed record HeldOutObjects(IReadOnlyList<float[]> Normal, IReadOnlyList<float> Anomalous, IReadOnlyList<int> Videos);
 
     /// <summary>
     /// Fits the model's normal object memory on the moving windows of the training part of every video (its frames at
@@ -224,6 +228,7 @@ public sealed partial class Trainer
         var middle = 1 + settings.ClipFrames / 2;
         var anomalous = new List<float>();
         var drawn = new List<PseudoAnomalyKind>();
+        var drawnVideos = new List<int>();
         foreach (var (count, random, kinds) in HeldOutRecipe(objectKinds: true))
             for (var made = 0; made < count; made += ObjectClipsAtOnce)
             {
@@ -234,8 +239,9 @@ public sealed partial class Trainer
                 var clips = remade.Sequences(Math.Min(ObjectClipsAtOnce, count - made), heldSources, random, kinds, drawn, sources);
                 for (var c = 0; c < clips.Count; c++)
                     anomalous.Add(ObjectNovelty.Largest(backbone, memories[sources[c] % 2], clips[c], [middle], ObjectNovelty.WindowsPerFrame)[0]);
+                drawnVideos.AddRange(sources);
             }
-        return new HeldOutObjects(normal, ObjectNovelty.Lasting(anomalous, drawn));
+        return new HeldOutObjects(normal, ObjectNovelty.Lasting(anomalous, drawn), drawnVideos);
     }
 
     /// <summary>

@@ -73,8 +73,8 @@ public sealed class TrainingTests
             return new Trainer(Small, WalkwayModel.Options).HeldOutNovelty(model, videos);
         });
         Assert.Equal(4, judged.Length);
-        // The walkway tails lose little when their own video leaves the fit (the other walkway videos look alike); the
-        // negative tail loses the only footage like it.
+        // The walkway tails change little when their own video leaves the fit (the other parity holds a walkway video too);
+        // the negative tail loses the only footage like it.
         var walkwayChange = Enumerable.Range(0, 3).Max(v => Math.Abs(judged[v] - shipped[v]));
         Assert.True(judged[3] - shipped[3] > 3 * walkwayChange,
             $"the negative camera's tail: novelty {judged[3]:F2} judged without its footage, {shipped[3]:F2} with it (walkway tails change by {walkwayChange:F2} at most)");
