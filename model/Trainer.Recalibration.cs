@@ -125,8 +125,8 @@ public sealed partial class Trainer
         model.eval();
         List<(int Video, int Start)> TrainingClips(Func<int, bool> of) => splits
             .SelectMany((s, v) => of(v) ? ClipStartsIn(s.TrainFrom, s.TrainTo, settings.ClipFrames).Select(c => (v, c)) : []).ToList();
-        var held = splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1).ToList();
-        FrameEvidence Held(int i) => FrameScorer.ScoreFeatures(model, settings, features[held[i].v][held[i].s.HeldFrom..held[i].s.HeldTo], speeds);
+        var held = HeldOutVideos(splits);
+        FrameEvidence Held(int i) => HeldOutTail(model, features, held[i], speeds);
         var judged = new FrameEvidence[held.Count];
         var anomalous = new FrameEvidence[anomalies.Videos.Count];
         for (var parity = 0; parity < 2; parity++)
@@ -134,7 +134,7 @@ public sealed partial class Trainer
             var others = TrainingClips(v => v % 2 != parity);
             NormalFeatures.Fit(model, features, others.Count > 0 ? others : TrainingClips(_ => true));
             for (var i = 0; i < held.Count; i++)
-                if (held[i].v % 2 == parity) judged[i] = Held(i);
+                if (held[i].Video % 2 == parity) judged[i] = Held(i);
             var mine = Enumerable.Range(0, anomalous.Length).Where(i => anomalies.Videos[i] % 2 == parity).ToArray();
             if (mine.Length == 0) continue;
             using var index = tensor(mine.Select(i => (long)i).ToArray());
@@ -145,6 +145,14 @@ public sealed partial class Trainer
         NormalFeatures.Fit(model, features, TrainingClips(_ => true));
         return (judged.ToList(), anomalous.ToList());
     }
+
+    /// <summary>The videos with a held-out tail, in order: the order of every list of held-out evidence.</summary>
+    private static List<(VideoSplit Split, int Video)> HeldOutVideos(IReadOnlyList<VideoSplit> splits) =>
+        splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1).ToList();
+
+    /// <summary>The network's evidence of one video's held-out tail, with the normal features the model holds now.</summary>
+    private FrameEvidence HeldOutTail(StadNet model, IReadOnlyList<Tensor> features, (VideoSplit Split, int Video) held, bool speeds) =>
+        FrameScorer.ScoreFeatures(model, settings, features[held.Video][held.Split.HeldFrom..held.Split.HeldTo], speeds);
 
     /// <summary>
     /// The mean feature novelty of each video's held-out tail as the held-out check judges it and the calibration is fitted
@@ -161,8 +169,7 @@ public sealed partial class Trainer
             var splits = videos.Select(Split).ToList();
             using var none = new HeldOutAnomalies(empty(0), []);
             var (judged, _) = HeldOutNetwork(model, splits, features, none, speeds: false);
-            var shipped = splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1)
-                .Select(x => FrameScorer.ScoreFeatures(model, settings, features[x.v][x.s.HeldFrom..x.s.HeldTo]));
+            var shipped = HeldOutVideos(splits).Select(x => HeldOutTail(model, features, x, speeds: false));
             return (shipped.Select(e => (double)e.Novelty.Average()).ToArray(), judged.Select(e => (double)e.Novelty.Average()).ToArray());
         }
         finally
@@ -223,8 +230,7 @@ public sealed partial class Trainer
         model.Objects.Fit(all);
         // The halves' memories, like every tensor made here, belong to this method's dispose scope.
         var memories = HeldOutMemories(model.Objects, all, tensor(owners.ToArray()));
-        var held = splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1).ToList();
-        var normal = held.Select(x => ObjectNovelty.Score(backbone, memories[x.v % 2], bytes[x.v], x.s.HeldFrom, x.s.HeldTo)).ToList();
+        var normal = HeldOutVideos(splits).Select(x => ObjectNovelty.Score(backbone, memories[x.Video % 2], bytes[x.Video], x.Split.HeldFrom, x.Split.HeldTo)).ToList();
         var middle = 1 + settings.ClipFrames / 2;
         var anomalous = new List<float>();
         var drawn = new List<PseudoAnomalyKind>();

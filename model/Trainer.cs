@@ -290,7 +290,6 @@ public sealed partial class Trainer(ModelSettings settings, TrainingOptions opti
         return counted == 0 ? double.PositiveInfinity : sum / counted;
     }
 
-
     /// <summary>Per-frame network input of every video (flow from the previous frame; see <see cref="ClipBatch"/>).</summary>
     private List<Tensor> Features(IReadOnlyList<Tensor> frames)
     {
