@@ -13,6 +13,11 @@ namespace STADNet.Model;
 public sealed class Checkpoint
 {
     /// <summary>
+    /// 8: the crowd correction in the calibration (<see cref="CrowdCalibration"/>); a version 7 file scores as one without
+    /// it, and a build that reads 7 at most refuses an 8 rather than score it without its correction. Object novelty now
+    /// samples one frame in 5 with 2 windows each (<see cref="ObjectNovelty.Stride"/>), where a version 5 to 7 file's object
+    /// term was calibrated on one in 10 with 4: such a file scores with today's sampling against statistics of the old, so
+    /// refit it with <c>stadnet calibrate --model</c> (minutes) before trusting its object term.
     /// 7: the weights store whether the normal object memory holds directions (<see cref="Modules.ObjectNormality.ComparesDirections"/>,
     /// set by every fit); a version 5 or 6 file's memory holds raw features and is compared as such, so it scores as it did.
     /// 6: the mover speed term in the calibration (<see cref="SpeedCalibration"/>); a version 5 file scores as one
@@ -25,7 +30,7 @@ public sealed class Checkpoint
     /// refits the normal features and calibration in about a minute, which beats keeping a second,
     /// weaker score formula alive.
     /// </summary>
-    public const int FormatVersion = 7;
+    public const int FormatVersion = 8;
     /// <summary>The first version whose weights hold every tensor the model has.</summary>
     private const int CompleteWeightsVersion = 7;
     /// <summary>The oldest version that is scored as it is.</summary>

@@ -21,7 +21,7 @@ public sealed partial class Trainer
     /// Of the <paramref name="speedWeights"/> (see <see cref="SpeedCalibration"/>) the best too is kept, jointly with the object weight.
     /// </summary>
     public Recalibration Recalibrate(StadNet model, IReadOnlyList<TrainingVideo> videos, int pooledCells, CancellationToken cancellationToken,
-        IReadOnlyList<double>? objectWeights = null, IReadOnlyList<double>? speedWeights = null)
+        IReadOnlyList<double>? objectWeights = null, IReadOnlyList<double>? speedWeights = null, IReadOnlyList<bool>? crowd = null)
     {
         objectWeights = Candidates(objectWeights, nameof(objectWeights), "object");
         speedWeights = Candidates(speedWeights, nameof(speedWeights), "speed");
@@ -42,8 +42,8 @@ public sealed partial class Trainer
             using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources, objectKinds: objects is not null);
             features = Features(frames);
             cancellationToken.ThrowIfCancellationRequested();
-            if (objects is null) return Separation(model, splits, features, anomalies, pooledCells, null, [0], speedWeights);
-            var result = Separation(model, splits, features, anomalies, pooledCells, objects, objectWeights, speedWeights);
+            if (objects is null) return Separation(model, splits, features, anomalies, pooledCells, null, [0], speedWeights, crowd);
+            var result = Separation(model, splits, features, anomalies, pooledCells, objects, objectWeights, speedWeights, crowd);
             if (result.Calibration.UsesObjects) return result;
             // Weight 0 kept: the memory would only add to the file, and the score is the one without the term.
             model.Objects.Clear();
@@ -73,10 +73,12 @@ public sealed partial class Trainer
     /// 13 % of Ped2's held-out normal frames judged as new, not the 0.5 % it was set for.
     /// </summary>
     private Recalibration Separation(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> features, HeldOutAnomalies anomalies, int pooledCells,
-        HeldOutObjects? objects, IReadOnlyList<double> objectWeights, IReadOnlyList<double>? speedWeights = null)
+        HeldOutObjects? objects, IReadOnlyList<double> objectWeights, IReadOnlyList<double>? speedWeights = null, IReadOnlyList<bool>? crowd = null)
     {
-        speedWeights = settings.MotionStream && speedWeights is not null ? speedWeights : [0]; // no flow, no speed term
-        var speeds = speedWeights.Any(w => w > 0);
+        // Without the flow there is no speed term, and no movers to count for the crowd correction.
+        speedWeights = settings.MotionStream && speedWeights is not null ? speedWeights : [0];
+        crowd = settings.MotionStream && crowd is { Count: > 0 } ? crowd : [false];
+        var speeds = speedWeights.Any(w => w > 0) || crowd.Contains(true);
         var (network, anomalous) = HeldOutNetwork(model, splits, features, anomalies, speeds);
         if (objects is not null)
         {
@@ -93,21 +95,34 @@ public sealed partial class Trainer
         var leftOut = judged - evidence.Sum(e => e.Count) - anomalous.Sum(e => e.Count);
         if (evidence.Sum(e => e.Count) < 2 || anomalous.Count == 0)
             throw new InvalidOperationException("the network's held-out scores are not finite: its weights have diverged (in training, try a lower learning rate)");
-        ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e, double objectWeight, double speedWeight) =>
-            ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, objectWeight, speedWeight);
-        var candidates = (from o in objectWeights.Distinct().Order()
+        ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e, double objectWeight, double speedWeight, bool busy) =>
+            ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, objectWeight, speedWeight, busy);
+        // Without the crowd correction first: within a tie the score stays the simpler one.
+        var candidates = (from c in crowd.Distinct().Order()
+                          from o in objectWeights.Distinct().Order()
                           from v in speedWeights.Distinct().Order()
-                          select (Object: o, Speed: v, Auc: evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, anomalous, e => Fit(e, o, v)) : double.NaN))
+                          select (Object: o, Speed: v, Crowd: c, Auc: evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, anomalous, e => Fit(e, o, v, c)) : double.NaN))
             .ToList();
         // The smallest weights within HeldOutTie of the best are kept; without an AUC (one held-out video) the smallest stand.
         var top = candidates.Max(c => c.Auc);
         var best = double.IsNaN(top) ? candidates[0] : candidates.First(c => c.Auc >= top - HeldOutTie);
-        var calibration = Fit(evidence, best.Object, best.Speed);
+        var calibration = Fit(evidence, best.Object, best.Speed, best.Crowd);
         static WeightCheck Check(double weight, double auc) => new(weight, double.IsNaN(auc) ? null : auc);
         if (objects is not null)
-            calibration = calibration with { ObjectWeightChecks = candidates.Where(c => c.Speed == best.Speed).Select(c => Check(c.Object, c.Auc)).ToList() };
+            calibration = calibration with
+            {
+                ObjectWeightChecks = candidates.Where(c => c.Speed == best.Speed && c.Crowd == best.Crowd).Select(c => Check(c.Object, c.Auc)).ToList(),
+            };
         if (speedWeights.Distinct().Count() > 1)
-            calibration = calibration with { SpeedWeightChecks = candidates.Where(c => c.Object == best.Object).Select(c => Check(c.Speed, c.Auc)).ToList() };
+            calibration = calibration with
+            {
+                SpeedWeightChecks = candidates.Where(c => c.Object == best.Object && c.Crowd == best.Crowd).Select(c => Check(c.Speed, c.Auc)).ToList(),
+            };
+        if (crowd.Distinct().Count() > 1)
+            calibration = calibration with
+            {
+                CrowdChecks = candidates.Where(c => c.Object == best.Object && c.Speed == best.Speed).Select(c => Check(c.Crowd ? 1 : 0, c.Auc)).ToList(),
+            };
         return new Recalibration(calibration, evidence.Sum(e => e.Count), best.Auc) { LeftOutFrames = leftOut };
     }
 

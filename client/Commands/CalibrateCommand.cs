@@ -34,19 +34,26 @@ public static class CalibrateCommand
                 + $"0 (the default) leaves it out; auto keeps whichever of {string.Join(", ", Trainer.SpeedWeightCandidates.Select(w => w.ToString(CultureInfo.InvariantCulture)))} separates the held-out pseudo-anomalies best, jointly with the object weight.",
             DefaultValueFactory = _ => "0",
         };
+        var crowd = new Option<string>("--crowd")
+        {
+            Description = "Judge a frame's feature novelty against normal frames as busy (a crowd raises it without being an anomaly): "
+                + "yes, no (the default), or auto, which keeps it only when no score without it comes within "
+                + $"{Trainer.HeldOutTie.ToString(CultureInfo.InvariantCulture)} of the best held-out AUC.",
+            DefaultValueFactory = _ => "no",
+        };
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out pseudo-anomalies the calibration is checked on.", DefaultValueFactory = _ => defaults.Seed };
         var heldOutClips = TrainCommand.HeldOutClipsOption(defaults);
         var command = new Command("calibrate", "Refit a trained model's normal features and score calibration on normal footage, keeping its learned weights.")
-            { folder, model, output, pooled, objectWeight, speedWeight, seed, heldOutClips };
+            { folder, model, output, pooled, objectWeight, speedWeight, crowd, seed, heldOutClips };
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(() =>
             RunAsync(result.GetValue(folder)!, result.GetValue(model), result.GetValue(output)!, result.GetValue(pooled), result.GetValue(objectWeight) ?? "0",
-                result.GetValue(speedWeight) ?? "0", new TrainingOptions { Seed = result.GetValue(seed), HeldOutClipsPerKind = result.GetValue(heldOutClips) },
+                result.GetValue(speedWeight) ?? "0", result.GetValue(crowd) ?? "no", new TrainingOptions { Seed = result.GetValue(seed), HeldOutClipsPerKind = result.GetValue(heldOutClips) },
                 cancellationToken)));
         return command;
     }
 
     private static async Task<int> RunAsync(string folder, string? model, string output, int pooledCells, string objectWeight, string speedWeight,
-        TrainingOptions options, CancellationToken cancellationToken)
+        string crowd, TrainingOptions options, CancellationToken cancellationToken)
     {
         TrainCommand.CheckHeldOutClips(options);
         var input = CheckpointFile.Resolve(model);
@@ -55,6 +62,13 @@ public static class CalibrateCommand
             throw new UsageException($"--pooled-cells must be 1 to {source.Settings.HeatmapCells}, the cells of the patch grid");
         var weights = Weights(objectWeight, "--object-weight", Trainer.ObjectWeightCandidates);
         var speedWeights = Weights(speedWeight, "--speed-weight", Trainer.SpeedWeightCandidates);
+        IReadOnlyList<bool> crowdCandidates = crowd.ToLowerInvariant() switch
+        {
+            "no" => [false],
+            "yes" => [true],
+            "auto" => [false, true],
+            _ => throw new UsageException("--crowd must be yes, no or auto"),
+        };
         if (!Directory.Exists(folder) && !File.Exists(folder)) throw new DirectoryNotFoundException($"footage not found: {folder}");
         var withObjects = weights.Any(w => w > 0);
         var videos = await TrainCommand.LoadAsync(folder, source.Settings, abnormal: false, cancellationToken, objectFrames: withObjects);
@@ -64,7 +78,7 @@ public static class CalibrateCommand
         var result = await CommandErrors.AsUsage(() => ModelThread.Run(() =>
         {
             using var network = source.CreateModel();
-            var refit = trainer.Recalibrate(network, videos, pooledCells, cancellationToken, weights, speedWeights);
+            var refit = trainer.Recalibrate(network, videos, pooledCells, cancellationToken, weights, speedWeights, crowdCandidates);
             var header = new CheckpointHeader { Name = source.Name, Settings = source.Settings, Calibration = refit.Calibration, Training = source.Training };
             Checkpoint.Save(output, header, network); // the weights with their refitted normal features
             return refit;
@@ -82,6 +96,12 @@ public static class CalibrateCommand
         Console.WriteLine(result.Calibration.Speeds is null
             ? "mover speed left out"
             : string.Create(CultureInfo.InvariantCulture, $"mover speed at weight {result.Calibration.SpeedWeight:G3}"));
+        if (result.Calibration.CrowdChecks is { Count: > 1 } crowdChecks)
+            foreach (var candidate in crowdChecks)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  crowd correction {(candidate.Weight > 0 ? "on" : "off")}: held-out AUC {candidate.HeldOutAuc:F4}"));
+        Console.WriteLine(result.Calibration.Crowd is { } busy
+            ? string.Create(CultureInfo.InvariantCulture, $"crowd correction on: feature novelty {busy.Slope:F3} lower per moving cell above {busy.MeanMoving:F1}")
+            : CrowdOff(crowdCandidates, result.Calibration, source.Settings));
         if (withObjects)
             Console.WriteLine(result.Calibration.UsesObjects
                 ? string.Create(CultureInfo.InvariantCulture, $"object novelty at weight {result.Calibration.ObjectWeight:G3}")
@@ -90,6 +110,20 @@ public static class CalibrateCommand
                     : "object novelty left out: it did not separate the held-out pseudo-anomalies better");
         Console.WriteLine($"threshold {result.Calibration.Threshold:F3}; wrote {output} (model {saved.Id})");
         return 0;
+    }
+
+    /// <summary>Why the calibration has no crowd correction, when one was asked for.</summary>
+    private static string CrowdOff(IReadOnlyList<bool> asked, ScoreCalibration calibration, ModelSettings settings)
+    {
+        if (!asked.Contains(true)) return "crowd correction off";
+        if (!settings.MotionStream) return "crowd correction off: the model has no motion stream to count movers with";
+        if (calibration.CrowdChecks is { Count: > 1 } judged && judged.All(c => c.HeldOutAuc is null))
+            return "crowd correction off: with one held-out video there is no held-out AUC to compare it by";
+        // With nothing to take off, the score with the correction is the score without it: the two checks are equal.
+        var compared = calibration.CrowdChecks is { Count: > 1 } checks && checks.Select(c => c.HeldOutAuc).Distinct().Count() > 1;
+        return compared
+            ? "crowd correction off: it did not separate the held-out pseudo-anomalies better"
+            : "crowd correction off: busier held-out normal frames are not more novel here, so there is nothing to take off";
     }
 
     /// <summary>The weights an option asks to compare: one number of 0 or more, or auto (<paramref name="candidates"/>).</summary>

@@ -123,6 +123,28 @@ public sealed class CalibrateCliTests
     }
 
     [Fact]
+    public async Task Crowd_auto_compares_the_score_with_and_without_the_crowd_correction_and_keeps_what_the_check_prefers()
+    {
+        using var temp = new TempFolder();
+        for (var i = 0; i < 2; i++) SyntheticFootage.Walkway(temp.Combine("normal", $"{i}.mp4"), 60);
+        var (exit, output, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("crowd.ckpt"), "--crowd", "auto");
+        Assert.True(exit == 0, error);
+        var printed = output.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, @"crowd correction (on|off): held-out AUC ([0-9.]+)"))
+            .Where(m => m.Success).ToDictionary(m => m.Groups[1].Value == "on", m => double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2, printed.Count);
+        var calibration = Checkpoint.Load(temp.Combine("crowd.ckpt")).Header.Calibration;
+        Assert.Equal(2, calibration.CrowdChecks!.Count);
+        // On only when it separates better by more than a tie; then the checkpoint holds what it takes off.
+        Assert.Equal(printed[true] > printed[false] + Trainer.HeldOutTie, calibration.Crowd is not null);
+        Assert.Contains(calibration.Crowd is null ? "crowd correction off" : "crowd correction on: feature novelty", output);
+
+        (exit, output, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("plain.ckpt"));
+        Assert.True(exit == 0, error);
+        Assert.Contains("crowd correction off", output);
+        Assert.Null(Checkpoint.Load(temp.Combine("plain.ckpt")).Header.Calibration.Crowd);
+    }
+
+    [Fact]
     public async Task By_default_the_speed_term_is_left_out_and_a_fixed_weight_is_kept()
     {
         using var temp = new TempFolder();
@@ -162,6 +184,9 @@ public sealed class CalibrateCliTests
             Assert.Equal(2, exit);
             Assert.Contains("--speed-weight must be auto or a number", error);
         }
+        (exit, _, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--crowd", "maybe");
+        Assert.Equal(2, exit);
+        Assert.Contains("--crowd must be yes, no or auto", error);
         (exit, _, error) = await RunAsync("calibrate", temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--held-out-clips", "0");
         Assert.Equal(2, exit);
         Assert.Contains("--held-out-clips must be at least 1", error);

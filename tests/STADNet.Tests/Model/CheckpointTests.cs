@@ -193,15 +193,16 @@ public sealed class CheckpointTests
         var (before, after) = await ModelThread.Run(() =>
         {
             using var model = original.CreateModel();
-            var scores = FrameScorer.ScoreRaw(model, settings, pixels, frames, 0);
+            var speeds = original.Header.Calibration.UsesSpeeds;
+            var scores = FrameScorer.ScoreRaw(model, settings, pixels, frames, 0, speeds: speeds);
             Checkpoint.Save(copy, original.Header, model);
             using var reloaded = Checkpoint.Load(copy).CreateModel();
             Checkpoint.Save(again, original.Header, reloaded);
-            return (scores, FrameScorer.ScoreRaw(reloaded, settings, pixels, frames, 0));
+            return (scores, FrameScorer.ScoreRaw(reloaded, settings, pixels, frames, 0, speeds: speeds));
         });
 
         foreach (var (a, b) in new[] { (before.Appearance, after.Appearance), (before.Motion, after.Motion),
-                     (before.Divergence, after.Divergence), (before.Segment, after.Segment), (before.Patches, after.Patches),
+                     (before.Divergence, after.Divergence), (before.Segment, after.Segment), (before.Patches, after.Patches), (before.Speeds, after.Speeds),
                      (before.Novelty, after.Novelty) })
             Assert.Equal(a, b);
         var calibration = original.Header.Calibration;

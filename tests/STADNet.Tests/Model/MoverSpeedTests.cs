@@ -86,7 +86,7 @@ public sealed class MoverSpeedTests
             var measured = FrameScorer.ScoreRaw(model, settings, footage.Pixels, footage.FrameCount, 1, speeds: true);
             var skipped = FrameScorer.ScoreRaw(model, settings, footage.Pixels, footage.FrameCount, 1);
             var speeds = SpeedCalibration.Fit([measured], settings.HeatmapRows, settings.HeatmapColumns)!;
-            var calibration = shipped.Header.Calibration with { ObjectWeight = 0, Speeds = speeds, SpeedWeight = 1 };
+            var calibration = shipped.Header.Calibration with { ObjectWeight = 0, Speeds = speeds, SpeedWeight = 1, Crowd = null };
             Checkpoint.Save(path, shipped.Header with { Calibration = calibration }, model);
             return (measured, skipped, calibration);
         });

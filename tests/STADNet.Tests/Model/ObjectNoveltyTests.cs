@@ -180,7 +180,7 @@ public sealed class ObjectNoveltyTests
     {
         const int frames = 200;
         var whole = ObjectNovelty.SampledFrames(0, frames);
-        Assert.Equal(Enumerable.Range(0, 20).Select(k => 5 + 10 * k), whole);
+        Assert.Equal(Enumerable.Range(0, frames / ObjectNovelty.Stride).Select(k => ObjectNovelty.Stride / 2 + ObjectNovelty.Stride * k), whole);
         // A shard's buffer starts MotionGap frames before its own first frame, whose number is the buffer's origin.
         var sharded = new List<int>();
         for (var first = 0; first < frames; first += shardFrames)
@@ -191,7 +191,7 @@ public sealed class ObjectNoveltyTests
             sharded.AddRange(ObjectNovelty.SampledFrames(context, context + count, origin).Select(f => origin + f));
         }
         Assert.Equal(whole, sharded);
-        Assert.Empty(ObjectNovelty.SampledFrames(0, 5)); // shorter than half a stride: no sample
+        Assert.Empty(ObjectNovelty.SampledFrames(0, ObjectNovelty.Stride / 2)); // shorter than half a stride: no sample
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public sealed class ScanJobTests(ClusterFixture fixture)
                 Assert.InRange(e.StartFrame, 0, e.EndFrame);
                 Assert.InRange(e.EndFrame, e.StartFrame, report.FrameCount - 1);
                 Assert.True(e.PeakScore >= report.Threshold);
-                Assert.Equal(report.FrameScores[e.PeakFrame]!.Value, e.PeakScore, 3);
+                Assert.Equal(report.FrameScores[e.PeakFrame]!.Value, e.PeakScore, tolerance: 1e-3);
             }
         }
 
@@ -139,7 +139,8 @@ public sealed class ScanJobTests(ClusterFixture fixture)
         {
             using var model = checkpoint.CreateModel();
             using var backbone = larger is null ? null : STADNet.Model.Pretrained.ImageNetBackbone.LoadDefault();
-            return FrameScorer.ScoreRaw(model, settings, frames.Pixels, frames.Count, 0, backbone: backbone, objectPixels: larger?.Pixels);
+            return FrameScorer.ScoreRaw(model, settings, frames.Pixels, frames.Count, 0, backbone: backbone, objectPixels: larger?.Pixels,
+                speeds: calibration.UsesSpeeds);
         });
         return calibration.Calibrate(calibration.Combine(evidence));
     }

@@ -16,8 +16,8 @@ public static class CheckpointBytes
     }
 
     /// <summary>
-    /// A file of an older format laid out as those really are: the shipped checkpoint's header without the speed term
-    /// (format 6 added it) and learned weights: before format 7 without the mark that the object memory holds directions
+    /// A file of an older format laid out as those really are: the shipped checkpoint's header without the crowd correction
+    /// (format 8 added it) and the speed term (format 6 added it), and learned weights: before format 7 without the mark that the object memory holds directions
     /// (its memory is the shipped one's directions, which such a file then compares as raw features), before format 5
     /// without the normal object memory and, before format 4, without the normal features.
     /// </summary>
@@ -37,7 +37,7 @@ public static class CheckpointBytes
                     .. version < 4 ? ["normality.mean", "normality.precision", "normality.samples"] : Array.Empty<string>()]);
             var header = shipped.Header with
             {
-                Calibration = shipped.Header.Calibration with { Speeds = null, SpeedWeight = 0, SpeedWeightChecks = null },
+                Calibration = shipped.Header.Calibration with { Speeds = null, SpeedWeight = 0, SpeedWeightChecks = null, Crowd = null, CrowdChecks = null },
             };
             Checkpoint.Save(path, header, weights.ToArray());
             return 0;
