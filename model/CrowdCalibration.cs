@@ -11,32 +11,17 @@ namespace STADNet.Model;
 /// </summary>
 public sealed record CrowdCalibration(double Slope, double MeanMoving)
 {
-    /// <summary>The novelty a normal frame as busy as the held-out frames' mean would show for this frame.</summary>
-    public double Adjust(double novelty, ReadOnlySpan<float> speeds) => novelty - Slope * (MovingCells(speeds) - MeanMoving);
-
-    /// <summary>Frame <paramref name="frame"/>'s novelty adjusted (<paramref name="cells"/> speed cells a frame); the evidence must carry mover speeds.</summary>
-    public double Adjust(FrameEvidence evidence, int frame, int cells) =>
-        Adjust(evidence.Novelty[frame], (evidence.Speeds ?? throw new InvalidOperationException("the crowd correction needs the frames' mover speeds"))
-            .AsSpan(frame * cells, cells));
-
-    /// <summary>Cells of a frame's mover speeds (<see cref="MoverSpeed.Cells"/>) where something moves.</summary>
-    public static int MovingCells(ReadOnlySpan<float> speeds)
-    {
-        var count = 0;
-        foreach (var s in speeds)
-            if (s > 0) count++;
-        return count;
-    }
+    /// <summary>Frame <paramref name="frame"/>'s novelty as a normal frame as busy as the held-out frames' mean would show it; the evidence must carry mover speeds.</summary>
+    public double Adjust(FrameEvidence evidence, int frame) => evidence.Novelty[frame] - Slope * (evidence.MovingCells(frame) - MeanMoving);
 
     /// <summary>
-    /// Fits on held-out normal evidence with mover speeds (<paramref name="cells"/> a frame); null when speeds were not
-    /// measured, when every frame is as busy, or when busier frames are not more novel (nothing to take off).
+    /// Fits on held-out normal evidence with mover speeds; null when speeds were not measured, when every frame is as busy,
+    /// or when busier frames are not more novel (nothing to take off).
     /// </summary>
-    public static CrowdCalibration? Fit(IReadOnlyList<FrameEvidence> heldOut, int cells)
+    public static CrowdCalibration? Fit(IReadOnlyList<FrameEvidence> heldOut)
     {
         if (heldOut.Count == 0 || heldOut.Any(e => e.Speeds is null)) return null;
-        var pairs = heldOut.SelectMany(e => Enumerable.Range(0, e.Count).Select(i => (Moving: (double)MovingCells(e.Speeds!.AsSpan(i * cells, cells)), Novelty: (double)e.Novelty[i])))
-            .ToList();
+        var pairs = heldOut.SelectMany(e => Enumerable.Range(0, e.Count).Select(i => (Moving: (double)e.MovingCells(i), Novelty: (double)e.Novelty[i]))).ToList();
         if (pairs.Count < 2) return null;
         var meanMoving = pairs.Average(p => p.Moving);
         var meanNovelty = pairs.Average(p => p.Novelty);

@@ -22,6 +22,17 @@ public sealed record FrameEvidence(float[] Appearance, float[] Motion, float[] D
     /// <summary>Patch cells per frame.</summary>
     private int CellsPerFrame => Count == 0 ? 0 : Patches.Length / Count;
 
+    /// <summary>Patch cells of frame <paramref name="frame"/> where something moves (a mover speed above 0); the evidence must carry mover speeds.</summary>
+    public int MovingCells(int frame)
+    {
+        var speeds = Speeds ?? throw new InvalidOperationException("the crowd correction needs the frames' mover speeds");
+        var cells = CellsPerFrame;
+        var count = 0;
+        foreach (var s in speeds.AsSpan(frame * cells, cells))
+            if (s > 0) count++;
+        return count;
+    }
+
     /// <summary>The frames whose every value the score formula reads is a finite number (object evidence is NaN between samples by design).</summary>
     public IReadOnlyList<int> FiniteFrames()
     {

@@ -163,7 +163,7 @@ public sealed record ScoreCalibration(
             if (Motion is not null && MotionCells is not null) sum += Math.Max(0, Motion.Z(MotionCells.TopMean(evidence.Motion.AsSpan(i * MotionCells.Cells, MotionCells.Cells), PooledCells)));
             if (Divergence is not null) sum += Math.Max(0, Divergence.Z(Math.Log(evidence.Divergence[i] + 1e-6)));
             if (Segment is not null) sum += Math.Max(0, Segment.Z(evidence.Segment[i], minStd: 1));
-            raw[i] = (float)(Novelty.Z(Crowd?.Adjust(evidence, i, AppearanceCells.Cells) ?? evidence.Novelty[i]) + ReconstructionWeight * sum);
+            raw[i] = (float)(Novelty.Z(Crowd?.Adjust(evidence, i) ?? evidence.Novelty[i]) + ReconstructionWeight * sum);
             if (HasSpeedTerm && evidence.Speeds is { } speeds)
                 raw[i] += (float)(SpeedWeight * Math.Max(0, Speeds!.Z(speeds.AsSpan(i * Speeds.Cells, Speeds.Cells))));
         }
@@ -247,9 +247,9 @@ public sealed record ScoreCalibration(
         var segment = settings.SegmentHead
             ? ComponentCalibration.Fit(heldOut.SelectMany(e => e.Segment).Select(v => (double)v).ToArray())
             : null;
-        var crowdFit = crowd && settings.MotionStream ? CrowdCalibration.Fit(heldOut, cells) : null;
+        var crowdFit = crowd && settings.MotionStream ? CrowdCalibration.Fit(heldOut) : null;
         var novelty = ComponentCalibration.Fit(heldOut.SelectMany(e => Enumerable.Range(0, e.Count)
-            .Select(i => crowdFit?.Adjust(e, i, cells) ?? e.Novelty[i])).ToArray());
+            .Select(i => crowdFit?.Adjust(e, i) ?? e.Novelty[i])).ToArray());
         var objectValues = heldOut.All(e => e.Objects is not null)
             ? heldOut.SelectMany(e => Spread(e.Objects!, ObjectNovelty.Span)).Where(v => !float.IsNaN(v)).Select(v => (double)v).ToArray()
             : [];

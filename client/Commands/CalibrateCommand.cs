@@ -117,11 +117,10 @@ public static class CalibrateCommand
     {
         if (!asked.Contains(true)) return "crowd correction off";
         if (!settings.MotionStream) return "crowd correction off: the model has no motion stream to count movers with";
-        if (calibration.CrowdChecks is { Count: > 1 } judged && judged.All(c => c.HeldOutAuc is null))
-            return "crowd correction off: with one held-out video there is no held-out AUC to compare it by";
+        var aucs = calibration.CrowdChecks?.Select(c => c.HeldOutAuc).ToList() ?? [];
+        if (aucs.Count > 1 && aucs.All(a => a is null)) return "crowd correction off: with one held-out video there is no held-out AUC to compare it by";
         // With nothing to take off, the score with the correction is the score without it: the two checks are equal.
-        var compared = calibration.CrowdChecks is { Count: > 1 } checks && checks.Select(c => c.HeldOutAuc).Distinct().Count() > 1;
-        return compared
+        return aucs.Distinct().Count() > 1
             ? "crowd correction off: it did not separate the held-out pseudo-anomalies better"
             : "crowd correction off: busier held-out normal frames are not more novel here, so there is nothing to take off";
     }

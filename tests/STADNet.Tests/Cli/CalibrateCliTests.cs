@@ -90,9 +90,7 @@ public sealed class CalibrateCliTests
         var (exit, output, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("auto.ckpt"), "--object-weight", "auto",
             "--speed-weight", "auto");
         Assert.True(exit == 0, error);
-        var candidates = output.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, @"object weight ([0-9.]+): held-out AUC ([0-9.]+)"))
-            .Where(m => m.Success).Select(m => (Weight: double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
-                Auc: double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var candidates = PrintedChecks(output, "object weight ([0-9.]+)").Select(c => (Weight: Number(c.Setting), c.Auc)).ToList();
         Assert.Equal(Trainer.ObjectWeightCandidates, candidates.Select(c => c.Weight));
         // The checkpoint records every candidate; the best (the smallest weight on a tie, within HeldOutTie) is the one in the score.
         var checkpoint = Checkpoint.Load(temp.Combine("auto.ckpt"));
@@ -113,8 +111,7 @@ public sealed class CalibrateCliTests
         Assert.Equal(calibration.UsesObjects, calibration.Objects is not null);
 
         // The speed weight is chosen with it: every candidate at the object weight kept, the best in the score.
-        var speeds = output.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, @"speed weight ([0-9.]+): held-out AUC ([0-9.]+)"))
-            .Where(m => m.Success).Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var speeds = PrintedChecks(output, "speed weight ([0-9.]+)").Select(c => Number(c.Setting)).ToList();
         Assert.Equal(Trainer.SpeedWeightCandidates, speeds);
         var speedChecks = calibration.SpeedWeightChecks!;
         Assert.Contains(speedChecks, c => c.HeldOutAuc == best.HeldOutAuc);
@@ -129,8 +126,7 @@ public sealed class CalibrateCliTests
         for (var i = 0; i < 2; i++) SyntheticFootage.Walkway(temp.Combine("normal", $"{i}.mp4"), 60);
         var (exit, output, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("crowd.ckpt"), "--crowd", "auto");
         Assert.True(exit == 0, error);
-        var printed = output.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, @"crowd correction (on|off): held-out AUC ([0-9.]+)"))
-            .Where(m => m.Success).ToDictionary(m => m.Groups[1].Value == "on", m => double.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var printed = PrintedChecks(output, "crowd correction (on|off)").ToDictionary(c => c.Setting == "on", c => c.Auc);
         Assert.Equal(2, printed.Count);
         var calibration = Checkpoint.Load(temp.Combine("crowd.ckpt")).Header.Calibration;
         Assert.Equal(2, calibration.CrowdChecks!.Count);
@@ -192,4 +188,11 @@ public sealed class CalibrateCliTests
         Assert.Contains("--held-out-clips must be at least 1", error);
         Assert.False(File.Exists(temp.Combine("new.ckpt")));
     }
+
+    /// <summary>The candidates calibrate printed as "<paramref name="setting"/>: held-out AUC x", in order: the setting's first group and the AUC.</summary>
+    private static List<(string Setting, double Auc)> PrintedChecks(string output, string setting) =>
+        output.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, setting + @": held-out AUC ([0-9.]+)")).Where(m => m.Success)
+            .Select(m => (m.Groups[1].Value, Number(m.Groups[2].Value))).ToList();
+
+    private static double Number(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 }
