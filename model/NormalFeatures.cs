@@ -13,7 +13,8 @@ public static class NormalFeatures
     /// <summary>
     /// A frame's feature evidence is the mean distance of its this many most unusual places (of 96
     /// at 96x64): a cyclist covers a few. 8 separated held-out pseudo-anomalies better than 1 and 32
-    /// on Ped2 (no test labels involved).
+    /// on Ped2 with an earlier network, and than 2 and 4 with the shipped one (held-out AUC 0.9420 and
+    /// 0.9430 against 0.9437; no test labels involved).
     /// </summary>
     public const int PooledPlaces = 8;
 
