@@ -13,6 +13,8 @@ namespace STADNet.Model;
 public sealed class Checkpoint
 {
     /// <summary>
+    /// 9: the mover glide term in the calibration (<see cref="GlideCalibration"/>); a version 8 file scores as one without it,
+    /// and a build that reads 8 at most refuses a 9 rather than score it without its glide term.
     /// 8: the crowd correction in the calibration (<see cref="CrowdCalibration"/>); a version 7 file scores as one without
     /// it, and a build that reads 7 at most refuses an 8 rather than score it without its correction. Object novelty now
     /// samples one frame in 5 with 2 windows each (<see cref="ObjectNovelty.Stride"/>), where a version 5 to 7 file's object
@@ -30,7 +32,7 @@ public sealed class Checkpoint
     /// refits the normal features and calibration in about a minute, which beats keeping a second,
     /// weaker score formula alive.
     /// </summary>
-    public const int FormatVersion = 8;
+    public const int FormatVersion = 9;
     /// <summary>The first version whose weights hold every tensor the model has.</summary>
     private const int CompleteWeightsVersion = 7;
     /// <summary>The oldest version that is scored as it is.</summary>

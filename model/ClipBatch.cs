@@ -47,24 +47,32 @@ public static class ClipBatch
     }
 
     /// <summary>Per-frame features [N, C + 2, H, W] from float frames [N, C, decode H, decode W] in 0..1.</summary>
-    public static Tensor Features(Tensor frames, ModelSettings settings)
+    public static Tensor Features(Tensor frames, ModelSettings settings) => Features(frames, settings, glides: false).Features;
+
+    /// <summary>
+    /// Per-frame features and, when <paramref name="glides"/> asks, every patch cell's glide [N, cells] (<see cref="MoverGlide"/>),
+    /// measured on the same flow at decode size; the first frame's glide is 0.
+    /// </summary>
+    public static (Tensor Features, Tensor? Glides) Features(Tensor frames, ModelSettings settings, bool glides)
     {
         using var scope = NewDisposeScope();
         var n = frames.shape[0];
         var luminance = frames.shape[1] == 1 ? frames : frames.mean([1], keepdim: true);
         var flow = zeros(n, 2, frames.shape[2], frames.shape[3], dtype: frames.dtype, device: frames.device);
         flowEstimator ??= new OpticalFlow();
+        var glide = glides ? zeros(n, settings.HeatmapCells, dtype: frames.dtype, device: frames.device) : null;
         for (var from = 1; from < n; from += FlowPairsPerPass)
         {
             using var pass = NewDisposeScope();
             var to = (int)Math.Min(n, from + FlowPairsPerPass);
             flow[from..to] = flowEstimator.forward(luminance[(from - 1)..(to - 1)], luminance[from..to]);
+            if (glide is not null) glide[from..to] = MoverGlide.Cells(luminance[(from - 1)..(to - 1)], luminance[from..to], flow[from..to], settings.PatchSize * settings.DecodeScale);
         }
         var scale = settings.DecodeScale;
         var motion = scale == 1 ? flow * FlowGain : nn.functional.avg_pool2d(flow, scale) * (FlowGain / scale);
         var small = scale == 1 ? frames : nn.functional.avg_pool2d(frames, scale);
         var appearance = (small - 0.5f) * 2f;
-        return cat([appearance, motion], 1).contiguous().MoveToOuterDisposeScope();
+        return (cat([appearance, motion], 1).contiguous().MoveToOuterDisposeScope(), glide?.MoveToOuterDisposeScope());
     }
 
     /// <summary>Start offsets of clips covering <paramref name="frames"/> frames: back to back, the last one flush with the end.</summary>

@@ -9,13 +9,16 @@ namespace STADNet.Model;
 /// farthest from normal ones. Patch arrays are row-major, <see cref="ModelSettings.HeatmapCells"/> per frame.
 /// <see cref="Objects"/> is the object novelty of the sampled frames (<see cref="ObjectNovelty"/>), NaN between
 /// samples; null when the model has no normal object memory. <see cref="Speeds"/> is every patch cell's mover speed
-/// (<see cref="MoverSpeed"/>), row-major like the patch arrays.
+/// (<see cref="MoverSpeed"/>), row-major like the patch arrays, and <see cref="Glides"/> every patch cell's glide
+/// (<see cref="MoverGlide"/>), the same way.
 /// </summary>
 public sealed record FrameEvidence(float[] Appearance, float[] Motion, float[] Divergence, float[] Segment, float[] Patches, float[] Novelty)
 {
     public float[]? Objects { get; init; }
 
     public float[]? Speeds { get; init; }
+
+    public float[]? Glides { get; init; }
 
     public int Count => Divergence.Length;
 
@@ -45,7 +48,7 @@ public sealed record FrameEvidence(float[] Appearance, float[] Motion, float[] D
             return true;
         }
         return Enumerable.Range(0, Count).Where(f => Finite(Appearance, f, cells) && Finite(Motion, f, cells) && Finite(Patches, f, cells)
-            && Finite(Speeds, f, cells) && Finite(Divergence, f, 1) && Finite(Segment, f, 1) && Finite(Novelty, f, 1)).ToList();
+            && Finite(Speeds, f, cells) && Finite(Glides, f, cells) && Finite(Divergence, f, 1) && Finite(Segment, f, 1) && Finite(Novelty, f, 1)).ToList();
     }
 
     /// <summary>The evidence of the listed frames only (ascending, as <see cref="FiniteFrames"/> lists them); frames either side of a gap become neighbours.</summary>
@@ -56,7 +59,7 @@ public sealed record FrameEvidence(float[] Appearance, float[] Motion, float[] D
         float[] Cells(float[] a) => frames.SelectMany(f => a[(f * cells)..((f + 1) * cells)]).ToArray();
         float[] Pick(float[] a) => frames.Select(f => a[f]).ToArray();
         return new FrameEvidence(Cells(Appearance), Cells(Motion), Pick(Divergence), Pick(Segment), Cells(Patches), Pick(Novelty))
-            { Objects = Objects is null ? null : Pick(Objects), Speeds = Speeds is null ? null : Cells(Speeds) };
+            { Objects = Objects is null ? null : Pick(Objects), Speeds = Speeds is null ? null : Cells(Speeds), Glides = Glides is null ? null : Cells(Glides) };
     }
 
     /// <summary>The evidence of consecutive runs of <paramref name="frames"/> frames, one record each (clips scored back to back).</summary>

@@ -17,17 +17,19 @@ public static class FrameScorer
     /// normal object memory, the evidence includes the object novelty of the sampled frames, judged on
     /// <paramref name="objectPixels"/>: the same frames at <see cref="ObjectNovelty.FrameScale"/> times the decode size.
     /// <paramref name="firstFrame"/> is the frame number in the video of the buffer's first frame, which decides the frames sampled.
-    /// Mover speeds are measured only when <paramref name="speeds"/> asks, as a score with a speed term does.
+    /// Mover speeds are measured only when <paramref name="speeds"/> asks, as a score with a speed term does, and mover
+    /// glides (<see cref="MoverGlide"/>) when <paramref name="glides"/> does.
     /// </summary>
     public static FrameEvidence ScoreRaw(StadNet model, ModelSettings settings, ReadOnlySpan<byte> pixels,
         int frameCount, int contextFrames, Device? device = null, ImageNetBackbone? backbone = null, byte[]? objectPixels = null, int firstFrame = 0,
-        bool speeds = false)
+        bool speeds = false, bool glides = false)
     {
         if (contextFrames < 0 || contextFrames >= frameCount) throw new ArgumentException("no frames left to score after the context", nameof(contextFrames));
         using (inference_mode())
         using (var scope = NewDisposeScope())
         {
-            var evidence = ScoreFeatures(model, settings, ClipBatch.Features(pixels, frameCount, settings, device)[contextFrames..], speeds);
+            var (features, glide) = ClipBatch.Features(ClipBatch.Frames(pixels, frameCount, settings, device), settings, glides);
+            var evidence = ScoreFeatures(model, settings, features[contextFrames..], speeds, glide?[contextFrames..]);
             if (backbone is null || model.Objects.Count == 0) return evidence;
             if (objectPixels is null) throw new ArgumentException("object novelty needs the frames at the object size", nameof(objectPixels));
             var larger = ObjectNovelty.Frames(objectPixels, frameCount, settings, device);
@@ -35,8 +37,11 @@ public static class FrameScorer
         }
     }
 
-    /// <summary>Evidence for every frame of per-frame features [N, C + 2, H, W] (see <see cref="ClipBatch.Features(Tensor, ModelSettings)"/>), with mover speeds when <paramref name="speeds"/> asks.</summary>
-    public static FrameEvidence ScoreFeatures(StadNet model, ModelSettings settings, Tensor features, bool speeds = false)
+    /// <summary>
+    /// Evidence for every frame of per-frame features [N, C + 2, H, W] (see <see cref="ClipBatch.Features(Tensor, ModelSettings)"/>), with
+    /// mover speeds when <paramref name="speeds"/> asks, and the frames' mover glides [N, cells] when given.
+    /// </summary>
+    public static FrameEvidence ScoreFeatures(StadNet model, ModelSettings settings, Tensor features, bool speeds = false, Tensor? glides = null)
     {
         var targets = (int)features.shape[0];
         var cells = settings.HeatmapCells;
@@ -87,11 +92,17 @@ public static class FrameScorer
             Enumerable.Range(0, targets).Select(f => Mean(0, f)).ToArray(),
             Enumerable.Range(0, targets).Select(f => Mean(1, f)).ToArray(),
             Grid(2),
-            Enumerable.Range(0, targets).Select(f => Mean(2, f)).ToArray()) { Speeds = speeds ? Grid(3) : null };
+            Enumerable.Range(0, targets).Select(f => Mean(2, f)).ToArray()) { Speeds = speeds ? Grid(3) : null, Glides = Cells(glides) };
     }
 
-    /// <summary>Evidence of whole clips [B, C, T, H, W], every clip frame counted as a frame, with mover speeds when <paramref name="speeds"/> asks; for held-out checks.</summary>
-    public static FrameEvidence ScoreClips(StadNet model, ModelSettings settings, Tensor clips, bool speeds = false)
+    /// <summary>Per-cell values [N, cells] as a row-major array; null for none.</summary>
+    private static float[]? Cells(Tensor? values) => values?.cpu().contiguous().data<float>().ToArray();
+
+    /// <summary>
+    /// Evidence of whole clips [B, C, T, H, W], every clip frame counted as a frame, with mover speeds when <paramref name="speeds"/> asks,
+    /// and the clips' mover glides [B, T, cells] when given; for held-out checks.
+    /// </summary>
+    public static FrameEvidence ScoreClips(StadNet model, ModelSettings settings, Tensor clips, bool speeds = false, Tensor? glides = null)
     {
         var parts = new List<FrameEvidence>();
         model.eval();
@@ -108,7 +119,7 @@ public static class FrameScorer
             }
         return new FrameEvidence(parts.SelectMany(p => p.Appearance).ToArray(), parts.SelectMany(p => p.Motion).ToArray(),
             parts.SelectMany(p => p.Divergence).ToArray(), parts.SelectMany(p => p.Segment).ToArray(), parts.SelectMany(p => p.Patches).ToArray(),
-            parts.SelectMany(p => p.Novelty).ToArray()) { Speeds = speeds ? parts.SelectMany(p => p.Speeds!).ToArray() : null };
+            parts.SelectMany(p => p.Novelty).ToArray()) { Speeds = speeds ? parts.SelectMany(p => p.Speeds!).ToArray() : null, Glides = Cells(glides?.flatten(0, 1)) };
     }
 
     /// <summary>Per clip and frame: appearance and motion patch errors, worst latent divergence, segment logit, the patch grid, novelty and, when <paramref name="speeds"/> asks, mover speeds.</summary>

@@ -16,8 +16,9 @@ namespace STADNet.Model;
 /// can still fade in or out at the feathered edge of the place). When a source is too short for
 /// the kind drawn (a held-out tail of 20 to 30 frames fits few large frame skips), another kind is drawn.
 /// Reversed clips are not used: on a two-way walkway, footage played backwards is still normal.
-/// Two more kinds, a turned object (<see cref="PseudoAnomalyKind.TurnedObject"/>) and a patterned object
-/// (<see cref="PseudoAnomalyKind.PatternedObject"/>), are made for the held-out check only.
+/// Three more kinds, a turned object (<see cref="PseudoAnomalyKind.TurnedObject"/>), a patterned object
+/// (<see cref="PseudoAnomalyKind.PatternedObject"/>) and a gliding walker (<see cref="PseudoAnomalyKind.GlidingWalker"/>),
+/// are made for the held-out check only.
 /// Flow is estimated on the altered frames, exactly as for real footage.
 /// </summary>
 public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor> frames)
@@ -39,14 +40,23 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     /// the video each was made from is added to <paramref name="drawnVideos"/> when given.
     /// </summary>
     public Tensor Make(int count, IReadOnlyList<Source> sources, Random random, IReadOnlyList<PseudoAnomalyKind>? kinds = null,
-        ICollection<int>? drawnVideos = null)
+        ICollection<int>? drawnVideos = null) => Make(count, sources, random, kinds, drawnVideos, glides: false).Clips;
+
+    /// <summary>
+    /// As <see cref="Make(int, IReadOnlyList{Source}, Random, IReadOnlyList{PseudoAnomalyKind}?, ICollection{int}?)"/>, with
+    /// every clip frame's mover glides [count, T, cells] (<see cref="MoverGlide"/>) when <paramref name="glides"/> asks.
+    /// </summary>
+    public (Tensor Clips, Tensor? Glides) Make(int count, IReadOnlyList<Source> sources, Random random, IReadOnlyList<PseudoAnomalyKind>? kinds,
+        ICollection<int>? drawnVideos, bool glides)
     {
         using var scope = NewDisposeScope();
         var t = settings.ClipFrames;
         var sequences = Sequences(count, sources, random, kinds, drawnVideos: drawnVideos);
         // One flow pass over all sequences back to back; each sequence's first frame is only context.
-        var features = ClipBatch.Features(cat(sequences, 0), settings).reshape(count, t + 1, settings.InputChannels, settings.Height, settings.Width);
-        return features[.., 1..].permute(0, 2, 1, 3, 4).contiguous().MoveToOuterDisposeScope();
+        var (all, glide) = ClipBatch.Features(cat(sequences, 0), settings, glides);
+        var features = all.reshape(count, t + 1, settings.InputChannels, settings.Height, settings.Width);
+        var clips = features[.., 1..].permute(0, 2, 1, 3, 4).contiguous().MoveToOuterDisposeScope();
+        return (clips, glide?.reshape(count, t + 1, settings.HeatmapCells)[.., 1..].contiguous().MoveToOuterDisposeScope());
     }
 
     /// <summary>
@@ -85,6 +95,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         PseudoAnomalyKind.MagnifiedPlace => MagnifiedPlace(source, random, out start),
         PseudoAnomalyKind.TurnedObject => TurnedObject(source, sources, random, out start),
         PseudoAnomalyKind.PatternedObject => PatternedObject(source, sources, random, out start),
+        PseudoAnomalyKind.GlidingWalker => GlidingWalker(source, sources, random, out start),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown pseudo-anomaly kind"),
     };
 
@@ -170,6 +181,17 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     }
 
     /// <summary>
+    /// A normal clip crossed at walking pace by a walker-sized busy place of another held-out frame as it is: someone carried
+    /// along in one pose, of a normal look, shape and pace, whose legs do not swing.
+    /// </summary>
+    private Tensor? GlidingWalker(Source source, IReadOnlyList<Source> sources, Random random, out int start)
+    {
+        if (ClipAndWalkerPlace(source, sources, random, out start) is not var (clip, place)) return null;
+        CrossAtWalkingPace(clip, place, random);
+        return clip;
+    }
+
+    /// <summary>
     /// A normal clip crossed at walking pace by a walker-sized busy place of another held-out frame, striped across,
     /// striped down or checked, with a contrast of 0.15 to 0.3, in a period of <see cref="ModelSettings.DecodeScale"/>
     /// pixels. One period is one network pixel, so the network's averaged input barely changes, while at the object
@@ -193,7 +215,8 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
             pattern[y * pw + x] = (style switch { 0 => a, 1 => b, _ => a ^ b }) == 0 ? -1f : 1f;
         }
         var contrast = (float)(0.15 + 0.15 * random.NextDouble());
-        CrossAtWalkingPace(clip, (place + torch.tensor(pattern, [1, 1, ph, pw], device: clip.device) * contrast).clamp(0, 1), random);
+        // At whole pixels: resampled at a fraction of a pixel, one-pixel stripes would blur into the grey they average to.
+        CrossAtWalkingPace(clip, (place + torch.tensor(pattern, [1, 1, ph, pw], device: clip.device) * contrast).clamp(0, 1), random, wholePixels: true);
         return clip;
     }
 
@@ -217,17 +240,47 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     /// <summary>
     /// Pastes <paramref name="thing"/> [1, C, h, w], feathered so no square edge gives it away, into every frame of
     /// <paramref name="clip"/> along a straight path from a random place in a random direction at walking pace (0.5 to
-    /// 1.5 decode pixels a frame at the default scale), bouncing off the edges.
+    /// 1.5 decode pixels a frame at the default scale), bouncing off the edges; at sub-pixel positions unless
+    /// <paramref name="wholePixels"/> asks (see <see cref="Glide"/>).
     /// </summary>
-    private void CrossAtWalkingPace(Tensor clip, Tensor thing, Random random)
+    private void CrossAtWalkingPace(Tensor clip, Tensor thing, Random random, bool wholePixels = false)
     {
         int th = (int)thing.shape[2], tw = (int)thing.shape[3];
         var mask = Feather(th, tw, clip.device, Math.Max(3f, Math.Min(th, tw) / 5f));
         var speed = (0.5 + random.NextDouble()) * settings.DecodeScale / 2.0;
         var angle = random.NextDouble() * 2 * Math.PI;
         double vx = speed * Math.Cos(angle), vy = speed * Math.Sin(angle);
-        double x0 = random.NextDouble() * (settings.DecodeWidth - tw), y0 = random.NextDouble() * (settings.DecodeHeight - th);
-        Cross(clip, thing, mask, x0, y0, vx, vy);
+        double x0 = random.NextDouble() * (settings.DecodeWidth - tw - 2), y0 = random.NextDouble() * (settings.DecodeHeight - th - 2);
+        // A thing as wide or tall as the view (tiny settings) leaves no room for a fraction of a pixel.
+        if (wholePixels || tw + 2 > settings.DecodeWidth || th + 2 > settings.DecodeHeight) Cross(clip, thing, mask, Math.Max(0, x0), Math.Max(0, y0), vx, vy);
+        else Glide(clip, thing, mask, x0, y0, vx, vy);
+    }
+
+    /// <summary>
+    /// As <see cref="Cross"/>, at sub-pixel positions (bilinear): at walking pace a thing pasted at whole pixels would
+    /// stand still on some frames and jump on others, which nothing real that moves does.
+    /// </summary>
+    internal static void Glide(Tensor clip, Tensor thing, Tensor mask, double x0, double y0, double vx, double vy)
+    {
+        long h = clip.shape[2], w = clip.shape[3];
+        int th = (int)thing.shape[2], tw = (int)thing.shape[3];
+        // A pixel of nothing around it, for the fraction of a pixel it has moved into (sampling beyond it repeats the nothing).
+        var paddedMask = functional.pad(mask.expand(1, 1, th, tw), [1, 1, 1, 1]);
+        var paddedThing = functional.pad(thing * mask, [1, 1, 1, 1]); // weighted by its mask, so both shift alike
+        for (var i = 0; i < clip.shape[0]; i++)
+        {
+            using var scope = NewDisposeScope();
+            // (x, y) is where the padded thing's corner goes: the thing itself lands one pixel further on.
+            double x = Reflect(x0 + vx * i, w - tw - 2), y = Reflect(y0 + vy * i, h - th - 2);
+            int xi = (int)Math.Floor(x), yi = (int)Math.Floor(y);
+            var shift = zeros(1, 2, th + 2, tw + 2, device: clip.device);
+            shift[.., 0] = (float)(xi - x);
+            shift[.., 1] = (float)(yi - y);
+            var part = Modules.OpticalFlow.Warp(paddedThing, shift);
+            var cover = Modules.OpticalFlow.Warp(paddedMask, shift);
+            var region = clip[i..(i + 1), .., yi..(yi + th + 2), xi..(xi + tw + 2)];
+            clip[i..(i + 1), .., yi..(yi + th + 2), xi..(xi + tw + 2)] = region * (1 - cover) + part;
+        }
     }
 
     /// <summary>A normal clip with one busy place replaced by the same place played two to four times too fast.</summary>

@@ -23,4 +23,10 @@ public enum PseudoAnomalyKind
     /// size, still show (as a bicycle's wheels are). Only the held-out check uses it, to judge the object term.
     /// </summary>
     PatternedObject,
+    /// <summary>
+    /// A walker-sized busy place of another held-out frame (a walker, mostly), as it is, glides across the view at walking pace:
+    /// a person carried along in one pose, as a skater or a rider is, with no legs swinging. Only the held-out check uses
+    /// it, to judge the mover glide term (<see cref="MoverGlide"/>).
+    /// </summary>
+    GlidingWalker,
 }

@@ -18,13 +18,21 @@ public sealed partial class Trainer
     /// weights given the one that separates held-out pseudo-anomalies best is kept (the smaller on a tie, within
     /// <see cref="HeldOutTie"/>); when 0 is kept the memory is cleared. When nothing moves in the footage there is no
     /// memory to fit, and the check is on training's own pseudo-anomalies only.
-    /// Of the <paramref name="speedWeights"/> (see <see cref="SpeedCalibration"/>) the best too is kept, jointly with the object weight.
+    /// Of the <paramref name="speedWeights"/> (see <see cref="SpeedCalibration"/>) and <paramref name="glideWeights"/> (see
+    /// <see cref="GlideCalibration"/>) the best too are kept, jointly with the object weight; glide weights above 0 add
+    /// <see cref="PseudoAnomalyKind.GlidingWalker"/> clips to the check. The check judges the scores a scan reports, smoothed
+    /// (see <see cref="HeldOutSeparation.CrossFittedAuc"/>), unless <paramref name="smoothed"/> asks for the raw evidence
+    /// training's epoch check judges.
     /// </summary>
     public Recalibration Recalibrate(StadNet model, IReadOnlyList<TrainingVideo> videos, int pooledCells, CancellationToken cancellationToken,
-        IReadOnlyList<double>? objectWeights = null, IReadOnlyList<double>? speedWeights = null, IReadOnlyList<bool>? crowd = null)
+        IReadOnlyList<double>? objectWeights = null, IReadOnlyList<double>? speedWeights = null, IReadOnlyList<bool>? crowd = null,
+        IReadOnlyList<double>? glideWeights = null, bool smoothed = true)
     {
         objectWeights = Candidates(objectWeights, nameof(objectWeights), "object");
         speedWeights = Candidates(speedWeights, nameof(speedWeights), "speed");
+        // Glides are measured on the optical flow: without the motion stream there is no glide term.
+        glideWeights = settings.MotionStream ? Candidates(glideWeights, nameof(glideWeights), "glide") : [0];
+        var withGlides = glideWeights.Any(w => w > 0);
         var withObjects = objectWeights.Any(w => w > 0);
         settings.Validate();
         TorchRuntime.EnsureInitialised();
@@ -34,16 +42,19 @@ public sealed partial class Trainer
             throw new InvalidOperationException($"not enough footage: need at least two normal videos of {2 * settings.ClipFrames + 2} frames or more");
         var frames = FrameTensors(videos);
         List<Tensor>? features = null;
+        List<Tensor>? glides = null;
         try
         {
-            var objects = withObjects ? FitObjects(model, splits, videos, heldSources, cancellationToken) : null;
+            var objects = withObjects ? FitObjects(model, splits, videos, heldSources, withGlides, cancellationToken) : null;
             if (objects is null) model.Objects.Clear();
             cancellationToken.ThrowIfCancellationRequested();
-            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources, objectKinds: objects is not null);
-            features = Features(frames);
+            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources, objectKinds: objects is not null, glides: withGlides);
+            (features, glides) = Features(frames, withGlides);
             cancellationToken.ThrowIfCancellationRequested();
-            if (objects is null) return Separation(model, splits, features, anomalies, pooledCells, null, [0], speedWeights, crowd);
-            var result = Separation(model, splits, features, anomalies, pooledCells, objects, objectWeights, speedWeights, crowd);
+            var normal = new HeldOutFootage(features, glides);
+            // Judged as a scan reports scores, smoothed; training's epoch check, which chose the shipped network, judges raw evidence.
+            if (objects is null) return Separation(model, splits, normal, anomalies, pooledCells, null, [0], speedWeights, crowd, glideWeights, smoothed);
+            var result = Separation(model, splits, normal, anomalies, pooledCells, objects, objectWeights, speedWeights, crowd, glideWeights, smoothed);
             if (result.Calibration.UsesObjects) return result;
             // Weight 0 kept: the memory would only add to the file, and the score is the one without the term.
             model.Objects.Clear();
@@ -52,9 +63,13 @@ public sealed partial class Trainer
         finally
         {
             foreach (var f in features ?? []) f.Dispose();
+            foreach (var g in glides ?? []) g.Dispose();
             foreach (var f in frames) f.Dispose();
         }
     }
+
+    /// <summary>Every video's per-frame network input and, when the check measures them, its mover glides [N, cells].</summary>
+    private sealed record HeldOutFootage(IReadOnlyList<Tensor> Features, IReadOnlyList<Tensor>? Glides);
 
     /// <summary>The weights to compare: those given, each 0 or more, or 0 alone when none are.</summary>
     private static IReadOnlyList<double> Candidates(IReadOnlyList<double>? weights, string parameter, string term)
@@ -72,14 +87,16 @@ public sealed partial class Trainer
     /// judged by those of every video, a tail looks more normal than new footage does, and a threshold set on it flagged
     /// 13 % of Ped2's held-out normal frames judged as new, not the 0.5 % it was set for.
     /// </summary>
-    private Recalibration Separation(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> features, HeldOutAnomalies anomalies, int pooledCells,
-        HeldOutObjects? objects, IReadOnlyList<double> objectWeights, IReadOnlyList<double>? speedWeights = null, IReadOnlyList<bool>? crowd = null)
+    private Recalibration Separation(StadNet model, IReadOnlyList<VideoSplit> splits, HeldOutFootage footage, HeldOutAnomalies anomalies, int pooledCells,
+        HeldOutObjects? objects, IReadOnlyList<double> objectWeights, IReadOnlyList<double>? speedWeights = null, IReadOnlyList<bool>? crowd = null,
+        IReadOnlyList<double>? glideWeights = null, bool smoothed = false)
     {
+        glideWeights = footage.Glides is not null && glideWeights is not null ? glideWeights : [0];
         // Without the flow there is no speed term, and no movers to count for the crowd correction.
         speedWeights = settings.MotionStream && speedWeights is not null ? speedWeights : [0];
         crowd = settings.MotionStream && crowd is { Count: > 0 } ? crowd : [false];
         var speeds = speedWeights.Any(w => w > 0) || crowd.Contains(true);
-        var (network, anomalous) = HeldOutNetwork(model, splits, features, anomalies, speeds);
+        var (network, anomalous) = HeldOutNetwork(model, splits, footage, anomalies, speeds);
         if (objects is not null)
         {
             // Both sizes draw the same clips by the same recipe and seeds; each clip is judged by its source video's fold.
@@ -95,33 +112,40 @@ public sealed partial class Trainer
         var leftOut = judged - evidence.Sum(e => e.Count) - anomalous.Sum(e => e.Count);
         if (evidence.Sum(e => e.Count) < 2 || anomalous.Count == 0)
             throw new InvalidOperationException("the network's held-out scores are not finite: its weights have diverged (in training, try a lower learning rate)");
-        ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e, double objectWeight, double speedWeight, bool busy) =>
-            ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, objectWeight, speedWeight, busy);
+        ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e, double objectWeight, double speedWeight, bool busy, double glideWeight) =>
+            ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, objectWeight, speedWeight, busy, glideWeight);
         // Without the crowd correction first: within a tie the score stays the simpler one.
         var candidates = (from c in crowd.Distinct().Order()
+                          from g in glideWeights.Distinct().Order()
                           from o in objectWeights.Distinct().Order()
                           from v in speedWeights.Distinct().Order()
-                          select (Object: o, Speed: v, Crowd: c, Auc: evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, anomalous, e => Fit(e, o, v, c)) : double.NaN))
+                          select (Object: o, Speed: v, Crowd: c, Glide: g,
+                              Auc: evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, anomalous, e => Fit(e, o, v, c, g), smoothed) : double.NaN))
             .ToList();
         // The smallest weights within HeldOutTie of the best are kept; without an AUC (one held-out video) the smallest stand.
         var top = candidates.Max(c => c.Auc);
         var best = double.IsNaN(top) ? candidates[0] : candidates.First(c => c.Auc >= top - HeldOutTie);
-        var calibration = Fit(evidence, best.Object, best.Speed, best.Crowd);
+        var calibration = Fit(evidence, best.Object, best.Speed, best.Crowd, best.Glide);
         static WeightCheck Check(double weight, double auc) => new(weight, double.IsNaN(auc) ? null : auc);
         if (objects is not null)
             calibration = calibration with
             {
-                ObjectWeightChecks = candidates.Where(c => c.Speed == best.Speed && c.Crowd == best.Crowd).Select(c => Check(c.Object, c.Auc)).ToList(),
+                ObjectWeightChecks = candidates.Where(c => c.Speed == best.Speed && c.Crowd == best.Crowd && c.Glide == best.Glide).Select(c => Check(c.Object, c.Auc)).ToList(),
             };
         if (speedWeights.Distinct().Count() > 1)
             calibration = calibration with
             {
-                SpeedWeightChecks = candidates.Where(c => c.Object == best.Object && c.Crowd == best.Crowd).Select(c => Check(c.Speed, c.Auc)).ToList(),
+                SpeedWeightChecks = candidates.Where(c => c.Object == best.Object && c.Crowd == best.Crowd && c.Glide == best.Glide).Select(c => Check(c.Speed, c.Auc)).ToList(),
             };
         if (crowd.Distinct().Count() > 1)
             calibration = calibration with
             {
-                CrowdChecks = candidates.Where(c => c.Object == best.Object && c.Speed == best.Speed).Select(c => Check(c.Crowd ? 1 : 0, c.Auc)).ToList(),
+                CrowdChecks = candidates.Where(c => c.Object == best.Object && c.Speed == best.Speed && c.Glide == best.Glide).Select(c => Check(c.Crowd ? 1 : 0, c.Auc)).ToList(),
+            };
+        if (glideWeights.Distinct().Count() > 1)
+            calibration = calibration with
+            {
+                GlideWeightChecks = candidates.Where(c => c.Object == best.Object && c.Speed == best.Speed && c.Crowd == best.Crowd).Select(c => Check(c.Glide, c.Auc)).ToList(),
             };
         return new Recalibration(calibration, evidence.Sum(e => e.Count), best.Auc) { LeftOutFrames = leftOut };
     }
@@ -135,13 +159,14 @@ public sealed partial class Trainer
     /// other parity has no training clips, every video's stand in.
     /// </summary>
     private (List<FrameEvidence> Normal, List<FrameEvidence> Anomalous) HeldOutNetwork(StadNet model,
-        IReadOnlyList<VideoSplit> splits, IReadOnlyList<Tensor> features, HeldOutAnomalies anomalies, bool speeds)
+        IReadOnlyList<VideoSplit> splits, HeldOutFootage footage, HeldOutAnomalies anomalies, bool speeds)
     {
+        var features = footage.Features;
         model.eval();
         List<(int Video, int Start)> TrainingClips(Func<int, bool> of) => splits
             .SelectMany((s, v) => of(v) ? ClipStartsIn(s.TrainFrom, s.TrainTo, settings.ClipFrames).Select(c => (v, c)) : []).ToList();
         var held = HeldOutVideos(splits);
-        FrameEvidence Held(int i) => HeldOutTail(model, features, held[i], speeds);
+        FrameEvidence Held(int i) => HeldOutTail(model, footage, held[i], speeds);
         var judged = new FrameEvidence[held.Count];
         var anomalous = new FrameEvidence[anomalies.Videos.Count];
         for (var parity = 0; parity < 2; parity++)
@@ -154,7 +179,8 @@ public sealed partial class Trainer
             if (mine.Length == 0) continue;
             using var index = tensor(mine.Select(i => (long)i).ToArray());
             using var clips = anomalies.Clips.index_select(0, index);
-            var scored = FrameScorer.ScoreClips(model, settings, clips, speeds).Split(settings.ClipFrames);
+            using var glides = anomalies.Glides?.index_select(0, index);
+            var scored = FrameScorer.ScoreClips(model, settings, clips, speeds, glides).Split(settings.ClipFrames);
             for (var k = 0; k < mine.Length; k++) anomalous[mine[k]] = scored[k];
         }
         NormalFeatures.Fit(model, features, TrainingClips(_ => true));
@@ -166,8 +192,11 @@ public sealed partial class Trainer
         splits.Select((s, v) => (s, v)).Where(x => x.s.HeldTo - x.s.HeldFrom >= 1).ToList();
 
     /// <summary>The network's evidence of one video's held-out tail, with the normal features the model holds now.</summary>
-    private FrameEvidence HeldOutTail(StadNet model, IReadOnlyList<Tensor> features, (VideoSplit Split, int Video) held, bool speeds) =>
-        FrameScorer.ScoreFeatures(model, settings, features[held.Video][held.Split.HeldFrom..held.Split.HeldTo], speeds);
+    private FrameEvidence HeldOutTail(StadNet model, HeldOutFootage footage, (VideoSplit Split, int Video) held, bool speeds)
+    {
+        var (from, to) = (held.Split.HeldFrom, held.Split.HeldTo);
+        return FrameScorer.ScoreFeatures(model, settings, footage.Features[held.Video][from..to], speeds, footage.Glides?[held.Video][from..to]);
+    }
 
     /// <summary>
     /// The mean feature novelty of each video's held-out tail as the held-out check judges it and the calibration is fitted
@@ -183,8 +212,9 @@ public sealed partial class Trainer
         {
             var splits = videos.Select(Split).ToList();
             using var none = new HeldOutAnomalies(empty(0), []);
-            var (judged, _) = HeldOutNetwork(model, splits, features, none, speeds: false);
-            var shipped = HeldOutVideos(splits).Select(x => HeldOutTail(model, features, x, speeds: false));
+            var footage = new HeldOutFootage(features, null);
+            var (judged, _) = HeldOutNetwork(model, splits, footage, none, speeds: false);
+            var shipped = HeldOutVideos(splits).Select(x => HeldOutTail(model, footage, x, speeds: false));
             return (shipped.Select(e => (double)e.Novelty.Average()).ToArray(), judged.Select(e => (double)e.Novelty.Average()).ToArray());
         }
         finally
@@ -220,7 +250,7 @@ public sealed partial class Trainer
     /// shows the same people, whose windows the whole memory holds, while footage a scan judges shows people it has never seen.
     /// </summary>
     private HeldOutObjects? FitObjects(StadNet model, IReadOnlyList<VideoSplit> splits, IReadOnlyList<TrainingVideo> videos,
-        IReadOnlyList<PseudoAnomalies.Source> heldSources, CancellationToken cancellationToken)
+        IReadOnlyList<PseudoAnomalies.Source> heldSources, bool glidingKind, CancellationToken cancellationToken)
     {
         if (videos.Any(v => v.ObjectPixels is null)) throw new InvalidOperationException("object novelty needs every video decoded at the object size too");
         using var backbone = ImageNetBackbone.LoadDefault();
@@ -250,7 +280,7 @@ public sealed partial class Trainer
         var anomalous = new List<float>();
         var drawn = new List<PseudoAnomalyKind>();
         var drawnVideos = new List<int>();
-        foreach (var (count, random, kinds) in HeldOutRecipe(objectKinds: true))
+        foreach (var (count, random, kinds) in HeldOutRecipe(objectKinds: true, glidingKind))
             for (var made = 0; made < count; made += ObjectClipsAtOnce)
             {
                 // A few at a time: 480 clips of 9 frames at 384x256 would hold about 1.7 GB of grey floats at once.

@@ -23,6 +23,9 @@ public sealed partial class Trainer(ModelSettings settings, TrainingOptions opti
     /// <summary>The speed weights <c>stadnet calibrate --speed-weight auto</c> compares on the held-out check (see <see cref="SpeedCalibration"/>).</summary>
     public static readonly IReadOnlyList<double> SpeedWeightCandidates = [0, 0.25, 0.5, 1, 2];
 
+    /// <summary>The glide weights <c>stadnet calibrate --glide-weight auto</c> compares on the held-out check (see <see cref="GlideCalibration"/>).</summary>
+    public static readonly IReadOnlyList<double> GlideWeightCandidates = [0, 0.5, 1, 2, 4];
+
     /// <summary>
     /// Held-out AUCs this close to the best count as a tie, and the smaller weights win it: a difference of a tenth of a
     /// percent of the normal-anomalous pairs is within the check's noise (a moving average of the weights was not kept for
@@ -106,7 +109,7 @@ public sealed partial class Trainer(ModelSettings settings, TrainingOptions opti
                     throw new InvalidOperationException($"training diverged in epoch {epoch}: no mini-batch had a finite loss and gradients (try a lower learning rate)");
                 var heldOut = HeldOutLoss(model, features, heldOutClips, heldOutAnomalies.Clips);
                 // Cross-fitting needs two held-out videos; with fewer (AUC NaN), held-out loss alone picks the epoch.
-                var check = Separation(model, splits, features, heldOutAnomalies, ScoreCalibration.DefaultPooledCells, null, [0]);
+                var check = Separation(model, splits, new HeldOutFootage(features, null), heldOutAnomalies, ScoreCalibration.DefaultPooledCells, null, [0]);
                 var separation = check.HeldOutAuc;
                 var result = new EpochResult(epoch, trainSum / batches, heldOut, epochClock.Elapsed.TotalSeconds, separation) { SkippedSteps = skipped, LeftOutFrames = check.LeftOutFrames };
                 history.Add(result);
@@ -164,35 +167,46 @@ public sealed partial class Trainer(ModelSettings settings, TrainingOptions opti
     /// Made from their own seeds, so training and recalibration judge the same clips; with <paramref name="objectKinds"/>
     /// the turned and patterned objects follow.
     /// </summary>
-    private HeldOutAnomalies MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources, bool objectKinds = false)
+    private HeldOutAnomalies MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources, bool objectKinds = false,
+        bool glides = false)
     {
         using var scope = NewDisposeScope();
         var videos = new List<int>();
-        var parts = HeldOutRecipe(objectKinds).Select(r => pseudo.Make(r.Count, heldSources, r.Random, r.Kinds, videos)).ToList();
-        return new HeldOutAnomalies((parts.Count == 1 ? parts[0] : cat(parts, 0)).MoveToOuterDisposeScope(), videos);
+        // The glide term brings the kind that judges it, as object novelty brings the turned and patterned objects.
+        var parts = HeldOutRecipe(objectKinds, glidingKind: glides).Select(r => pseudo.Make(r.Count, heldSources, r.Random, r.Kinds, videos, glides)).ToList();
+        static Tensor Joined(List<Tensor> p) => (p.Count == 1 ? p[0] : cat(p, 0)).MoveToOuterDisposeScope();
+        return new HeldOutAnomalies(Joined(parts.Select(p => p.Clips).ToList()), videos, glides ? Joined(parts.Select(p => p.Glides!).ToList()) : null);
     }
 
-    /// <summary>The held-out pseudo-anomalous clips [N, C + 2, T, H, W] and the video each was made from.</summary>
-    private sealed record HeldOutAnomalies(Tensor Clips, IReadOnlyList<int> Videos) : IDisposable
+    /// <summary>The held-out pseudo-anomalous clips [N, C + 2, T, H, W], the video each was made from, and, when asked, their mover glides [N, T, cells].</summary>
+    private sealed record HeldOutAnomalies(Tensor Clips, IReadOnlyList<int> Videos, Tensor? Glides = null) : IDisposable
     {
-        public void Dispose() => Clips.Dispose();
+        public void Dispose()
+        {
+            Clips.Dispose();
+            Glides?.Dispose();
+        }
     }
 
     /// <summary>
     /// How the held-out pseudo-anomalies are drawn, the same at the decode size and at the object size: training's kinds
-    /// from seed + 1 and, with <paramref name="objectKinds"/>, the turned objects from seed + 2 and the patterned objects
-    /// from seed + 3: <see cref="TrainingOptions.HeldOutClipsPerKind"/> clips of each object kind and four times as many of
+    /// from seed + 1; with <paramref name="objectKinds"/>, the turned objects from seed + 2 and the patterned objects
+    /// from seed + 3; with <paramref name="glidingKind"/>, the gliding walkers from seed + 4:
+    /// <see cref="TrainingOptions.HeldOutClipsPerKind"/> clips of each of these kinds and four times as many of
     /// training's kinds, drawn equally often (a kind a short held-out tail cannot fit is drawn again, so the frame-skipping
     /// kinds come out somewhat fewer). Made once, so every epoch is judged on the same clips.
     /// </summary>
-    private IEnumerable<(int Count, Random Random, IReadOnlyList<PseudoAnomalyKind>? Kinds)> HeldOutRecipe(bool objectKinds)
+    private IEnumerable<(int Count, Random Random, IReadOnlyList<PseudoAnomalyKind>? Kinds)> HeldOutRecipe(bool objectKinds, bool glidingKind = false)
     {
         var count = options.HeldOutClipsPerKind;
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(options), count, "the held-out check needs at least one pseudo-anomaly of each kind");
         yield return (count * PseudoAnomalies.TrainingKinds.Count, new Random(options.Seed + 1), null);
-        if (!objectKinds) yield break;
-        yield return (count, new Random(options.Seed + 2), [PseudoAnomalyKind.TurnedObject]);
-        yield return (count, new Random(options.Seed + 3), [PseudoAnomalyKind.PatternedObject]);
+        if (objectKinds)
+        {
+            yield return (count, new Random(options.Seed + 2), [PseudoAnomalyKind.TurnedObject]);
+            yield return (count, new Random(options.Seed + 3), [PseudoAnomalyKind.PatternedObject]);
+        }
+        if (glidingKind) yield return (count, new Random(options.Seed + 4), [PseudoAnomalyKind.GlidingWalker]);
     }
 
     private sealed record VideoSplit(int TrainFrom, int TrainTo, int HeldFrom, int HeldTo);
@@ -291,15 +305,21 @@ public sealed partial class Trainer(ModelSettings settings, TrainingOptions opti
     }
 
     /// <summary>Per-frame network input of every video (flow from the previous frame; see <see cref="ClipBatch"/>).</summary>
-    private List<Tensor> Features(IReadOnlyList<Tensor> frames)
+    private List<Tensor> Features(IReadOnlyList<Tensor> frames) => Features(frames, glides: false).Features;
+
+    /// <summary>Per-frame network input of every video and, when <paramref name="glides"/> asks, its mover glides [N, cells] (see <see cref="MoverGlide"/>).</summary>
+    private (List<Tensor> Features, List<Tensor>? Glides) Features(IReadOnlyList<Tensor> frames, bool glides)
     {
         var features = new List<Tensor>();
+        var glideList = glides ? new List<Tensor>() : null;
         foreach (var f in frames)
         {
             using var scope = NewDisposeScope();
-            features.Add(ClipBatch.Features(f.to_type(ScalarType.Float32).div_(255f), settings).MoveToOuterDisposeScope());
+            var (x, g) = ClipBatch.Features(f.to_type(ScalarType.Float32).div_(255f), settings, glides);
+            features.Add(x.MoveToOuterDisposeScope());
+            glideList?.Add(g!.MoveToOuterDisposeScope());
         }
-        return features;
+        return (features, glideList);
     }
 
     private static void DisposeAll(Dictionary<string, Tensor>? tensors)

@@ -34,6 +34,13 @@ public static class CalibrateCommand
                 + $"0 (the default) leaves it out; auto keeps whichever of {string.Join(", ", Trainer.SpeedWeightCandidates.Select(w => w.ToString(CultureInfo.InvariantCulture)))} separates the held-out pseudo-anomalies best, jointly with the object weight.",
             DefaultValueFactory = _ => "0",
         };
+        var glideWeight = new Option<string>("--glide-weight")
+        {
+            Description = "Weight of the mover glide in the score: how rigidly the most rigid mover moves, its speed and the change it makes over the part of it the optical flow "
+                + "leaves unexplained (a walker's legs swing; a skater, a cyclist or a cart moves as one piece). "
+                + $"0 (the default) leaves it out; auto keeps whichever of {string.Join(", ", Trainer.GlideWeightCandidates.Select(w => w.ToString(CultureInfo.InvariantCulture)))} separates the held-out pseudo-anomalies best, jointly with the other weights.",
+            DefaultValueFactory = _ => "0",
+        };
         var crowd = new Option<string>("--crowd")
         {
             Description = "Judge a frame's feature novelty against normal frames as busy (a crowd raises it without being an anomaly): "
@@ -44,16 +51,16 @@ public static class CalibrateCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out pseudo-anomalies the calibration is checked on.", DefaultValueFactory = _ => defaults.Seed };
         var heldOutClips = TrainCommand.HeldOutClipsOption(defaults);
         var command = new Command("calibrate", "Refit a trained model's normal features and score calibration on normal footage, keeping its learned weights.")
-            { folder, model, output, pooled, objectWeight, speedWeight, crowd, seed, heldOutClips };
+            { folder, model, output, pooled, objectWeight, speedWeight, glideWeight, crowd, seed, heldOutClips };
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(() =>
             RunAsync(result.GetValue(folder)!, result.GetValue(model), result.GetValue(output)!, result.GetValue(pooled), result.GetValue(objectWeight) ?? "0",
-                result.GetValue(speedWeight) ?? "0", result.GetValue(crowd) ?? "no", new TrainingOptions { Seed = result.GetValue(seed), HeldOutClipsPerKind = result.GetValue(heldOutClips) },
+                result.GetValue(speedWeight) ?? "0", result.GetValue(glideWeight) ?? "0", result.GetValue(crowd) ?? "no", new TrainingOptions { Seed = result.GetValue(seed), HeldOutClipsPerKind = result.GetValue(heldOutClips) },
                 cancellationToken)));
         return command;
     }
 
     private static async Task<int> RunAsync(string folder, string? model, string output, int pooledCells, string objectWeight, string speedWeight,
-        string crowd, TrainingOptions options, CancellationToken cancellationToken)
+        string glideWeight, string crowd, TrainingOptions options, CancellationToken cancellationToken)
     {
         TrainCommand.CheckHeldOutClips(options);
         var input = CheckpointFile.Resolve(model);
@@ -62,6 +69,7 @@ public static class CalibrateCommand
             throw new UsageException($"--pooled-cells must be 1 to {source.Settings.HeatmapCells}, the cells of the patch grid");
         var weights = Weights(objectWeight, "--object-weight", Trainer.ObjectWeightCandidates);
         var speedWeights = Weights(speedWeight, "--speed-weight", Trainer.SpeedWeightCandidates);
+        var glideWeights = Weights(glideWeight, "--glide-weight", Trainer.GlideWeightCandidates);
         IReadOnlyList<bool> crowdCandidates = crowd.ToLowerInvariant() switch
         {
             "no" => [false],
@@ -78,7 +86,7 @@ public static class CalibrateCommand
         var result = await CommandErrors.AsUsage(() => ModelThread.Run(() =>
         {
             using var network = source.CreateModel();
-            var refit = trainer.Recalibrate(network, videos, pooledCells, cancellationToken, weights, speedWeights, crowdCandidates);
+            var refit = trainer.Recalibrate(network, videos, pooledCells, cancellationToken, weights, speedWeights, crowdCandidates, glideWeights);
             var header = new CheckpointHeader { Name = source.Name, Settings = source.Settings, Calibration = refit.Calibration, Training = source.Training };
             Checkpoint.Save(output, header, network); // the weights with their refitted normal features
             return refit;
@@ -96,6 +104,13 @@ public static class CalibrateCommand
         Console.WriteLine(result.Calibration.Speeds is null
             ? "mover speed left out"
             : string.Create(CultureInfo.InvariantCulture, $"mover speed at weight {result.Calibration.SpeedWeight:G3}"));
+        if (result.Calibration.GlideWeightChecks is { Count: > 1 } glideChecks)
+            foreach (var candidate in glideChecks)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  glide weight {candidate.Weight:G3}: held-out AUC {candidate.HeldOutAuc:F4}"));
+        if (glideWeights.Any(w => w > 0))
+            Console.WriteLine(result.Calibration.UsesGlides
+                ? string.Create(CultureInfo.InvariantCulture, $"mover glide at weight {result.Calibration.GlideWeight:G3}")
+                : source.Settings.MotionStream ? "mover glide left out: it did not separate the held-out pseudo-anomalies better" : "mover glide left out: the model has no motion stream");
         if (result.Calibration.CrowdChecks is { Count: > 1 } crowdChecks)
             foreach (var candidate in crowdChecks)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  crowd correction {(candidate.Weight > 0 ? "on" : "off")}: held-out AUC {candidate.HeldOutAuc:F4}"));

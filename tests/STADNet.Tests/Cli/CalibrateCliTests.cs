@@ -88,7 +88,7 @@ public sealed class CalibrateCliTests
         using var temp = new TempFolder();
         for (var i = 0; i < 2; i++) SyntheticFootage.Walkway(temp.Combine("normal", $"{i}.mp4"), 60);
         var (exit, output, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("auto.ckpt"), "--object-weight", "auto",
-            "--speed-weight", "auto");
+            "--speed-weight", "auto", "--glide-weight", "auto");
         Assert.True(exit == 0, error);
         var candidates = PrintedChecks(output, "object weight ([0-9.]+)").Select(c => (Weight: Number(c.Setting), c.Auc)).ToList();
         Assert.Equal(Trainer.ObjectWeightCandidates, candidates.Select(c => c.Weight));
@@ -117,6 +117,13 @@ public sealed class CalibrateCliTests
         Assert.Contains(speedChecks, c => c.HeldOutAuc == best.HeldOutAuc);
         var bestSpeed = speedChecks.First(c => c.HeldOutAuc == best.HeldOutAuc);
         Assert.Equal(bestSpeed.Weight, calibration.Speeds is null ? 0 : calibration.SpeedWeight);
+
+        // So is the glide weight, on a check that gains gliding walkers for it.
+        var glides = PrintedChecks(output, "glide weight ([0-9.]+)").Select(c => Number(c.Setting)).ToList();
+        Assert.Equal(Trainer.GlideWeightCandidates, glides);
+        var bestGlide = calibration.GlideWeightChecks!.First(c => c.HeldOutAuc == best.HeldOutAuc);
+        Assert.Equal(bestGlide.Weight, calibration.UsesGlides ? calibration.GlideWeight : 0);
+        Assert.Contains(calibration.UsesGlides ? "mover glide at weight" : "mover glide left out: it did not separate", output);
     }
 
     [Fact]
@@ -179,6 +186,9 @@ public sealed class CalibrateCliTests
             (exit, _, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--speed-weight", weight);
             Assert.Equal(2, exit);
             Assert.Contains("--speed-weight must be auto or a number", error);
+            (exit, _, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--glide-weight", weight);
+            Assert.Equal(2, exit);
+            Assert.Contains("--glide-weight must be auto or a number", error);
         }
         (exit, _, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--crowd", "maybe");
         Assert.Equal(2, exit);

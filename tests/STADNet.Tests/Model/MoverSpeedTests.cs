@@ -86,7 +86,7 @@ public sealed class MoverSpeedTests
             var measured = FrameScorer.ScoreRaw(model, settings, footage.Pixels, footage.FrameCount, 1, speeds: true);
             var skipped = FrameScorer.ScoreRaw(model, settings, footage.Pixels, footage.FrameCount, 1);
             var speeds = SpeedCalibration.Fit([measured], settings.HeatmapRows, settings.HeatmapColumns)!;
-            var calibration = shipped.Header.Calibration with { ObjectWeight = 0, Speeds = speeds, SpeedWeight = 1, Crowd = null };
+            var calibration = shipped.Header.Calibration with { ObjectWeight = 0, Speeds = speeds, SpeedWeight = 1, Crowd = null, Glides = null, GlideWeight = 0 };
             Checkpoint.Save(path, shipped.Header with { Calibration = calibration }, model);
             return (measured, skipped, calibration);
         });
@@ -96,13 +96,7 @@ public sealed class MoverSpeedTests
         Assert.Equal(skipped.Segment, measured.Segment); // speeds add evidence and change none
 
         // The scoring engine of a silo, given the checkpoint with the term, measures them and scores with them.
-        using var engine = new ScoringEngine(1);
-        var scanned = (await engine.ScoreAsync(path, footage.Pixels, footage.FrameCount, 1, CancellationToken.None)).Combined;
-        var withSpeeds = calibration.CombineFrames(measured);
-        var withoutSpeeds = calibration.CombineFrames(skipped);
-        Assert.Contains(Enumerable.Range(0, scanned.Length), i => withSpeeds[i] > withoutSpeeds[i] + 0.1);
-        for (var i = 0; i < scanned.Length; i++)
-            Assert.True(Math.Abs(scanned[i] - withSpeeds[i]) < 1e-3, $"frame {i}: scanned {scanned[i]}, scored with speeds {withSpeeds[i]}");
+        await EngineScan.AssertScoresWithTermAsync(path, footage, calibration, measured, skipped, "speeds");
     }
 
     private static double Mean(IEnumerable<float> values) => values.Average();
@@ -111,10 +105,10 @@ public sealed class MoverSpeedTests
     private static (float[] Mover, float[] Still) Speeds(double pixelsPerFrame)
     {
         using var scope = NewDisposeScope();
-        var background = Texture(5, Settings.DecodeHeight, Settings.DecodeWidth) * 0.3 + 0.35;
+        var background = SmoothTexture.Of(5, Settings.DecodeHeight, Settings.DecodeWidth) * 0.3 + 0.35;
         int h = Settings.DecodeHeight, w = Settings.DecodeWidth;
         var layer = zeros(1, 1, h, w);
-        layer[.., .., 56..80, 40..56] = Texture(11, 24, 16);
+        layer[.., .., 56..80, 40..56] = SmoothTexture.Of(11, 24, 16);
         var mask = zeros(1, 1, h, w);
         mask[.., .., 56..80, 40..56] = 1f;
         var frames = new List<Tensor>();
@@ -141,13 +135,5 @@ public sealed class MoverSpeedTests
         }
         Assert.NotEmpty(mover);
         return (mover.ToArray(), still.ToArray());
-    }
-
-    /// <summary>Smooth random texture in 0..1.</summary>
-    private static Tensor Texture(int seed, int height, int width)
-    {
-        var generator = new Generator((ulong)seed);
-        var noise = rand(1, 1, height / 4, width / 4, generator: generator);
-        return nn.functional.interpolate(noise, [height, width], mode: InterpolationMode.Bicubic, align_corners: false).clamp(0, 1);
     }
 }

@@ -46,6 +46,19 @@ public sealed class PseudoAnomalyTests
     }
 
     [Fact]
+    public async Task A_gliding_walker_is_walker_shaped_and_crosses_the_view_at_walking_pace_in_one_pose()
+    {
+        var draws = await FrameBoxes(PseudoAnomalyKind.GlidingWalker);
+        Assert.True(draws.Count >= 8, $"{draws.Count} of 10 draws made a clip");
+        // A walker-sized place as it is: taller than wide, unlike the turned object.
+        Assert.All(draws, d => Assert.True(d[0].H > d[0].W, $"changed area {d[0].H}x{d[0].W} px is not taller than wide"));
+        var moved = draws.Select(d => Distance(d[0], d[^1])).ToList();
+        Assert.All(moved, m => Assert.True(m <= 1.5 * Settings.ClipFrames + 2, $"moved {m:F1} px in {Settings.ClipFrames} frames"));
+        Assert.True(moved.Count(m => m >= 2) >= moved.Count - 2, $"moved {string.Join(", ", moved.Select(m => m.ToString("F1")))} px");
+        Assert.DoesNotContain(PseudoAnomalyKind.GlidingWalker, PseudoAnomalies.TrainingKinds);
+    }
+
+    [Fact]
     public async Task A_patterned_object_shows_its_pattern_at_the_object_size_but_the_networks_input_averages_it_away()
     {
         var draws = await ModelThread.Run(() =>
@@ -74,6 +87,23 @@ public sealed class PseudoAnomalyTests
         // ...but one period fits one network pixel, so the network sees at most a trace at its feathered rim.
         Assert.All(draws, d => Assert.True(d.NetworkPixel <= d.Pixel / 3, $"{d.Size} size: network pixels changed by {d.NetworkPixel:F3} of {d.Pixel:F3}"));
         Assert.DoesNotContain(PseudoAnomalyKind.PatternedObject, PseudoAnomalies.TrainingKinds);
+    }
+
+    [Fact]
+    public async Task A_thing_crossing_at_walking_pace_moves_a_little_every_frame_not_in_whole_pixel_jumps()
+    {
+        var steps = await ModelThread.Run(() =>
+        {
+            using var scope = NewDisposeScope();
+            // A bright square on black crossing at 0.6 pixels a frame: where its brightness is centred, frame by frame.
+            var clip = zeros(9, 1, 64, 64);
+            PseudoAnomalies.Glide(clip, ones(1, 1, 8, 8), ones(8, 8), 10, 20, 0.6, 0);
+            var xs = arange(64, dtype: ScalarType.Float32).view(1, 1, 1, -1);
+            var centre = ((clip * xs).sum([1, 2, 3]) / clip.sum([1, 2, 3])).data<float>().ToArray();
+            return centre.Zip(centre.Skip(1), (a, b) => (double)(b - a)).ToArray();
+        });
+        // Pasted at whole pixels it would stand still on some frames and jump a pixel on others.
+        Assert.All(steps, step => Assert.InRange(step, 0.55, 0.65));
     }
 
     [Fact]

@@ -140,7 +140,7 @@ public sealed class ScanJobTests(ClusterFixture fixture)
             using var model = checkpoint.CreateModel();
             using var backbone = larger is null ? null : STADNet.Model.Pretrained.ImageNetBackbone.LoadDefault();
             return FrameScorer.ScoreRaw(model, settings, frames.Pixels, frames.Count, 0, backbone: backbone, objectPixels: larger?.Pixels,
-                speeds: calibration.UsesSpeeds);
+                speeds: calibration.UsesSpeeds, glides: calibration.UsesGlides);
         });
         return calibration.Calibrate(calibration.Combine(evidence));
     }

@@ -16,14 +16,16 @@ public sealed class TrainingTests
         var (normal, options, history) = (walkway.Videos, WalkwayModel.Options, walkway.History);
         var test = await TrainingFootage.DecodeAsync(SyntheticFootage.Walkway(temp.Combine("test.mp4"), 100, anomaly: (50, 75)), Small);
 
-        var (record, threshold, scores, recalibration) = await ModelThread.Run(() =>
+        var (record, threshold, scores, recalibration, raw) = await ModelThread.Run(() =>
         {
             var checkpoint = Checkpoint.Load(walkway.Path);
             using var model = checkpoint.CreateModel();
             var evidence = FrameScorer.ScoreRaw(model, Small, test.Pixels, test.FrameCount, 0);
             var calibration = checkpoint.Header.Calibration;
             var again = new Trainer(Small, options).Recalibrate(model, normal, ScoreCalibration.DefaultPooledCells, CancellationToken.None);
-            return (checkpoint.Header.Training!, calibration.Threshold, calibration.Calibrate(calibration.Combine(evidence)), again);
+            // Judged on raw evidence, as training's epoch check judges it.
+            var raw = new Trainer(Small, options).Recalibrate(model, normal, ScoreCalibration.DefaultPooledCells, CancellationToken.None, smoothed: false);
+            return (checkpoint.Header.Training!, calibration.Threshold, calibration.Calibrate(calibration.Combine(evidence)), again, raw);
         });
 
         Assert.True(history[^1].TrainLoss < history[0].TrainLoss, $"train loss went from {history[0].TrainLoss} to {history[^1].TrainLoss}");
@@ -36,11 +38,12 @@ public sealed class TrainingTests
         Assert.Equal(HeldOutFrames(normal, options), recalibration.HeldOutFrames);
         Assert.InRange(recalibration.HeldOutAuc, 0.5, 1);
         // The epoch kept is the one that best separated held-out pseudo-anomalies (the lower held-out loss among equals),
-        // and its figure is the kept model's.
+        // and its figure is the kept model's, judged on raw evidence (calibrate judges smoothed scores, as a scan reports them).
         var best = history.Where(e => e.HeldOutAuc == history.Max(h => h.HeldOutAuc)).MinBy(e => e.HeldOutLoss)!;
         Assert.Equal(best.Epoch, record.BestEpoch);
         Assert.Equal(best.HeldOutAuc, record.HeldOutAuc);
-        Assert.Equal(best.HeldOutAuc, recalibration.HeldOutAuc, 1e-9);
+        Assert.Equal(best.HeldOutAuc, raw.HeldOutAuc, 1e-9);
+        Assert.Equal(threshold, raw.Calibration.Threshold);
     }
 
     [Fact]

@@ -1,0 +1,34 @@
+namespace STADNet.Model;
+
+/// <summary>
+/// How rigidly movers glide in normal footage, and how far a frame's most rigid mover departs from that: a frame's glide is
+/// log(<see cref="Offset"/> + the largest glide of its cells, <see cref="MoverGlide"/>), a ratio on a log scale;
+/// <see cref="Frame"/> is its mean and spread on held-out normal frames. A walker's cell glides about 1 on Ped2; a skater,
+/// a cyclist or a cart, moving as one piece, several times more.
+/// </summary>
+public sealed record GlideCalibration(int Cells, ComponentCalibration Frame)
+{
+    /// <summary>Added before the log, about a tenth of a walker's glide, so a frame with no counted cell stays finite.</summary>
+    public const double Offset = 0.1;
+
+    /// <summary>The frame's glide: log(Offset + its largest cell glide).</summary>
+    public double Value(ReadOnlySpan<float> cells)
+    {
+        if (cells.Length != Cells) throw new ArgumentException($"a frame has {Cells} cells", nameof(cells));
+        double largest = 0;
+        foreach (var g in cells) largest = Math.Max(largest, g);
+        return Math.Log(Offset + largest);
+    }
+
+    /// <summary>The frame's glide z-scored against held-out normal frames.</summary>
+    public double Z(ReadOnlySpan<float> cells) => Frame.Z(Value(cells));
+
+    /// <summary>Fits on held-out normal evidence of <paramref name="cells"/> cells a frame; null when some of it carries no glides.</summary>
+    public static GlideCalibration? Fit(IReadOnlyList<FrameEvidence> heldOut, int cells)
+    {
+        if (heldOut.Any(e => e.Glides is null)) return null;
+        var partial = new GlideCalibration(cells, new ComponentCalibration(0, 1));
+        var values = heldOut.SelectMany(e => Enumerable.Range(0, e.Count).Select(i => partial.Value(e.Glides.AsSpan(i * cells, cells)))).ToArray();
+        return partial with { Frame = ComponentCalibration.Fit(values) };
+    }
+}
