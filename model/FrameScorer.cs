@@ -48,10 +48,12 @@ public static class FrameScorer
         var sums = new double[3, targets];
         var patches = new double[4, targets * cells];
         var counts = new int[targets];
+        float[]? glideCells;
         model.eval();
         using (inference_mode())
         using (var scope = NewDisposeScope())
         {
+            glideCells = Cells(glides);
             var starts = ClipBatch.ClipStarts(targets, settings.ClipFrames);
             for (var b = 0; b < starts.Count; b += ClipsPerPass)
             {
@@ -92,7 +94,7 @@ public static class FrameScorer
             Enumerable.Range(0, targets).Select(f => Mean(0, f)).ToArray(),
             Enumerable.Range(0, targets).Select(f => Mean(1, f)).ToArray(),
             Grid(2),
-            Enumerable.Range(0, targets).Select(f => Mean(2, f)).ToArray()) { Speeds = speeds ? Grid(3) : null, Glides = Cells(glides) };
+            Enumerable.Range(0, targets).Select(f => Mean(2, f)).ToArray()) { Speeds = speeds ? Grid(3) : null, Glides = glideCells };
     }
 
     /// <summary>Per-cell values [N, cells] as a row-major array; null for none.</summary>
@@ -105,6 +107,8 @@ public static class FrameScorer
     public static FrameEvidence ScoreClips(StadNet model, ModelSettings settings, Tensor clips, bool speeds = false, Tensor? glides = null)
     {
         var parts = new List<FrameEvidence>();
+        float[]? glideCells;
+        using (NewDisposeScope()) glideCells = Cells(glides?.flatten(0, 1));
         model.eval();
         using (inference_mode())
             for (long b = 0; b < clips.shape[0]; b += ClipsPerPass)
@@ -119,7 +123,7 @@ public static class FrameScorer
             }
         return new FrameEvidence(parts.SelectMany(p => p.Appearance).ToArray(), parts.SelectMany(p => p.Motion).ToArray(),
             parts.SelectMany(p => p.Divergence).ToArray(), parts.SelectMany(p => p.Segment).ToArray(), parts.SelectMany(p => p.Patches).ToArray(),
-            parts.SelectMany(p => p.Novelty).ToArray()) { Speeds = speeds ? parts.SelectMany(p => p.Speeds!).ToArray() : null, Glides = Cells(glides?.flatten(0, 1)) };
+            parts.SelectMany(p => p.Novelty).ToArray()) { Speeds = speeds ? parts.SelectMany(p => p.Speeds!).ToArray() : null, Glides = glideCells };
     }
 
     /// <summary>Per clip and frame: appearance and motion patch errors, worst latent divergence, segment logit, the patch grid, novelty and, when <paramref name="speeds"/> asks, mover speeds.</summary>

@@ -23,10 +23,14 @@ public sealed record GlideCalibration(int Cells, ComponentCalibration Frame)
     /// <summary>The frame's glide z-scored against held-out normal frames.</summary>
     public double Z(ReadOnlySpan<float> cells) => Frame.Z(Value(cells));
 
-    /// <summary>Fits on held-out normal evidence of <paramref name="cells"/> cells a frame; null when some of it carries no glides.</summary>
+    /// <summary>
+    /// Fits on held-out normal evidence of <paramref name="cells"/> cells a frame; null when some of it carries no glides, or when
+    /// no cell of it counts (movers too small in the view to fill a quarter of a cell): with no spread to judge by, any one
+    /// counting cell would look infinitely unusual.
+    /// </summary>
     public static GlideCalibration? Fit(IReadOnlyList<FrameEvidence> heldOut, int cells)
     {
-        if (heldOut.Any(e => e.Glides is null)) return null;
+        if (heldOut.Any(e => e.Glides is null) || !heldOut.Any(e => e.Glides!.Any(g => g > 0))) return null;
         var partial = new GlideCalibration(cells, new ComponentCalibration(0, 1));
         var values = heldOut.SelectMany(e => Enumerable.Range(0, e.Count).Select(i => partial.Value(e.Glides.AsSpan(i * cells, cells)))).ToArray();
         return partial with { Frame = ComponentCalibration.Fit(values) };

@@ -18,7 +18,7 @@ public static class MoverGlide
     /// <summary>Share of a cell's pixels that must move for its glide to count: about what a walker fills.</summary>
     public const float MinMovingShare = 0.25f;
 
-    /// <summary>Unexplained change below this (of 1) counts as this much, so a perfectly explained cell stays finite.</summary>
+    /// <summary>Unexplained change, summed over a cell's moving pixels (each of 1), below this counts as this much, so a perfectly explained cell stays finite.</summary>
     private const float ResidualFloor = 1e-3f;
 
     /// <summary>Glide [N, cells] of the frames <paramref name="next"/> [N, 1, H, W] (0..1) after <paramref name="previous"/>, given the flow between them (decode pixels); cells of <paramref name="patch"/> pixels.</summary>

@@ -193,16 +193,16 @@ public sealed class CheckpointTests
         var (before, after) = await ModelThread.Run(() =>
         {
             using var model = original.CreateModel();
-            var speeds = original.Header.Calibration.UsesSpeeds;
-            var scores = FrameScorer.ScoreRaw(model, settings, pixels, frames, 0, speeds: speeds);
+            var (speeds, glides) = (original.Header.Calibration.UsesSpeeds, original.Header.Calibration.UsesGlides);
+            var scores = FrameScorer.ScoreRaw(model, settings, pixels, frames, 0, speeds: speeds, glides: glides);
             Checkpoint.Save(copy, original.Header, model);
             using var reloaded = Checkpoint.Load(copy).CreateModel();
             Checkpoint.Save(again, original.Header, reloaded);
-            return (scores, FrameScorer.ScoreRaw(reloaded, settings, pixels, frames, 0, speeds: speeds));
+            return (scores, FrameScorer.ScoreRaw(reloaded, settings, pixels, frames, 0, speeds: speeds, glides: glides));
         });
 
         foreach (var (a, b) in new[] { (before.Appearance, after.Appearance), (before.Motion, after.Motion),
-                     (before.Divergence, after.Divergence), (before.Segment, after.Segment), (before.Patches, after.Patches), (before.Speeds, after.Speeds),
+                     (before.Divergence, after.Divergence), (before.Segment, after.Segment), (before.Patches, after.Patches), (before.Speeds, after.Speeds), (before.Glides, after.Glides),
                      (before.Novelty, after.Novelty) })
             Assert.Equal(a, b);
         var calibration = original.Header.Calibration;

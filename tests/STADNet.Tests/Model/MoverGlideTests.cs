@@ -42,6 +42,10 @@ public sealed class MoverGlideTests
         Assert.True(with.Combine(gliding)[0] > with.Combine(walking)[0] + 3);
         // Evidence only adds: a frame where nothing glides is not more normal for it.
         Assert.Equal(without.Combine(Frame(1, _ => 0f))[0], with.Combine(Frame(1, _ => 0f))[0]);
+        // Footage whose movers never fill a quarter of a cell leaves no spread to judge by: no term, rather than one that
+        // finds any later counting cell infinitely unusual.
+        Assert.Null(GlideCalibration.Fit([Frame(300, _ => 0f)], cells));
+        Assert.False(ScoreCalibration.Fit([Frame(300, _ => 0f)], Settings, 1, 0.995, glideWeight: 1).UsesGlides);
         // A model without the motion stream (an ablation) measures no flow, so it has no glide term either.
         var withoutMotion = ScoreCalibration.Fit([normal], Settings with { MotionStream = false }, 1, 0.995, glideWeight: 1);
         Assert.False(withoutMotion.UsesGlides);

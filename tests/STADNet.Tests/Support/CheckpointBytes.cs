@@ -37,7 +37,8 @@ public static class CheckpointBytes
                     .. version < 4 ? ["normality.mean", "normality.precision", "normality.samples"] : Array.Empty<string>()]);
             var header = shipped.Header with
             {
-                Calibration = shipped.Header.Calibration with { Speeds = null, SpeedWeight = 0, SpeedWeightChecks = null, Crowd = null, CrowdChecks = null },
+                Calibration = shipped.Header.Calibration with { Speeds = null, SpeedWeight = 0, SpeedWeightChecks = null, Crowd = null, CrowdChecks = null,
+                    Glides = null, GlideWeight = 0, GlideWeightChecks = null },
             };
             Checkpoint.Save(path, header, weights.ToArray());
             return 0;
