@@ -25,14 +25,12 @@ public static class MoverGlide
     public static Tensor Cells(Tensor previous, Tensor next, Tensor flow, int patch)
     {
         using var scope = NewDisposeScope();
-        var (gx, gy) = OpticalFlow.Gradients((previous + next) * 0.5f);
-        var moving = (gx * flow[.., 0..1] + gy * flow[.., 1..2]).abs().gt(MoverSpeed.ChangeLevel).to_type(flow.dtype);
+        var moving = MoverSpeed.Moving((previous + next) * 0.5f, flow);
         var area = patch * patch;
-        Tensor Sum(Tensor x) => nn.functional.avg_pool2d(x, patch) * area;
-        var counts = Sum(moving);
-        var speed = Sum(flow * moving).pow(2).sum([1], keepdim: true).sqrt();
-        var change = Sum((next - previous).abs() * moving);
-        var residual = Sum((OpticalFlow.Warp(next, flow) - previous).abs() * moving);
+        var counts = MoverSpeed.CellSums(moving, patch);
+        var speed = MoverSpeed.CellSums(flow * moving, patch).pow(2).sum([1], keepdim: true).sqrt();
+        var change = MoverSpeed.CellSums((next - previous).abs() * moving, patch);
+        var residual = MoverSpeed.CellSums((OpticalFlow.Warp(next, flow) - previous).abs() * moving, patch);
         // speed and change are sums over the moving pixels: divided by the count twice, once by the residual's sum.
         var glide = speed * change / (residual.clamp_min(ResidualFloor) * counts.clamp_min(1));
         return glide.where(counts.ge(MinMovingShare * area), 0f).flatten(1).MoveToOuterDisposeScope();

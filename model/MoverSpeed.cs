@@ -25,12 +25,20 @@ public static class MoverSpeed
         var c = settings.ImageChannels;
         var intensity = features[.., ..c].mean([1], keepdim: true) * 0.5f; // half the appearance: intensity steps of 1
         var flow = features[.., c..(c + 2)] / ClipBatch.FlowGain;
-        var (gx, gy) = OpticalFlow.Gradients(intensity);
-        var moving = (gx * flow[.., 0..1] + gy * flow[.., 1..2]).abs().gt(ChangeLevel).to_type(flow.dtype);
+        var moving = Moving(intensity, flow);
         var p = settings.PatchSize;
-        var counts = nn.functional.avg_pool2d(moving, p) * (p * p);
-        var sums = nn.functional.avg_pool2d(flow * moving, p) * (p * p);
-        var speed = sums.pow(2).sum([1], keepdim: true).sqrt() / counts.clamp_min(1);
+        var counts = CellSums(moving, p);
+        var speed = CellSums(flow * moving, p).pow(2).sum([1], keepdim: true).sqrt() / counts.clamp_min(1);
         return speed.where(counts.ge(MinMovingPixels), 0f).flatten(1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>1 where a pixel's flow explains an intensity change above <see cref="ChangeLevel"/> (|∇I·f|), else 0: [N, 1, H, W].</summary>
+    internal static Tensor Moving(Tensor intensity, Tensor flow)
+    {
+        var (gx, gy) = OpticalFlow.Gradients(intensity);
+        return (gx * flow[.., 0..1] + gy * flow[.., 1..2]).abs().gt(ChangeLevel).to_type(flow.dtype);
+    }
+
+    /// <summary>Per-cell sums of <paramref name="x"/> [N, C, H, W] over cells of <paramref name="patch"/> pixels a side.</summary>
+    internal static Tensor CellSums(Tensor x, int patch) => nn.functional.avg_pool2d(x, patch) * (patch * patch);
 }

@@ -119,36 +119,29 @@ public sealed partial class Trainer
                           from g in glideWeights.Distinct().Order()
                           from o in objectWeights.Distinct().Order()
                           from v in speedWeights.Distinct().Order()
-                          select (Object: o, Speed: v, Crowd: c, Glide: g,
+                          select (Setting: new ScoreSetting(o, v, c, g),
                               Auc: evidence.Count >= 2 ? HeldOutSeparation.CrossFittedAuc(evidence, anomalous, e => Fit(e, o, v, c, g), smoothed) : double.NaN))
             .ToList();
         // The smallest weights within HeldOutTie of the best are kept; without an AUC (one held-out video) the smallest stand.
         var top = candidates.Max(c => c.Auc);
         var best = double.IsNaN(top) ? candidates[0] : candidates.First(c => c.Auc >= top - HeldOutTie);
-        var calibration = Fit(evidence, best.Object, best.Speed, best.Crowd, best.Glide);
-        static WeightCheck Check(double weight, double auc) => new(weight, double.IsNaN(auc) ? null : auc);
-        if (objects is not null)
-            calibration = calibration with
-            {
-                ObjectWeightChecks = candidates.Where(c => c.Speed == best.Speed && c.Crowd == best.Crowd && c.Glide == best.Glide).Select(c => Check(c.Object, c.Auc)).ToList(),
-            };
-        if (speedWeights.Distinct().Count() > 1)
-            calibration = calibration with
-            {
-                SpeedWeightChecks = candidates.Where(c => c.Object == best.Object && c.Crowd == best.Crowd && c.Glide == best.Glide).Select(c => Check(c.Speed, c.Auc)).ToList(),
-            };
-        if (crowd.Distinct().Count() > 1)
-            calibration = calibration with
-            {
-                CrowdChecks = candidates.Where(c => c.Object == best.Object && c.Speed == best.Speed && c.Glide == best.Glide).Select(c => Check(c.Crowd ? 1 : 0, c.Auc)).ToList(),
-            };
-        if (glideWeights.Distinct().Count() > 1)
-            calibration = calibration with
-            {
-                GlideWeightChecks = candidates.Where(c => c.Object == best.Object && c.Speed == best.Speed && c.Crowd == best.Crowd).Select(c => Check(c.Glide, c.Auc)).ToList(),
-            };
+        var kept = best.Setting;
+        var calibration = Fit(evidence, kept.Object, kept.Speed, kept.Crowd, kept.Glide);
+        // The candidates that differ from the one kept in one setting only (the one `blank` sets aside), and their AUCs.
+        List<WeightCheck> Along(Func<ScoreSetting, ScoreSetting> blank, Func<ScoreSetting, double> weight) => candidates
+            .Where(c => blank(c.Setting) == blank(kept)).Select(c => new WeightCheck(weight(c.Setting), double.IsNaN(c.Auc) ? null : c.Auc)).ToList();
+        calibration = calibration with
+        {
+            ObjectWeightChecks = objects is null ? null : Along(s => s with { Object = 0 }, s => s.Object),
+            SpeedWeightChecks = speedWeights.Distinct().Count() > 1 ? Along(s => s with { Speed = 0 }, s => s.Speed) : null,
+            CrowdChecks = crowd.Distinct().Count() > 1 ? Along(s => s with { Crowd = false }, s => s.Crowd ? 1 : 0) : null,
+            GlideWeightChecks = glideWeights.Distinct().Count() > 1 ? Along(s => s with { Glide = 0 }, s => s.Glide) : null,
+        };
         return new Recalibration(calibration, evidence.Sum(e => e.Count), best.Auc) { LeftOutFrames = leftOut };
     }
+
+    /// <summary>One score formula the held-out check compares: its object, speed and glide weights and whether it corrects for crowds.</summary>
+    private readonly record struct ScoreSetting(double Object, double Speed, bool Crowd, double Glide);
 
     /// <summary>
     /// The network's evidence of the held-out frames of every video, with the normal features fitted on the training part
