@@ -13,6 +13,9 @@ namespace STADNet.Model;
 public sealed class Checkpoint
 {
     /// <summary>
+    /// 10: the share of a cell's pixels that must move for its glide to count, in the calibration (<see cref="GlideCalibration.MovingShare"/>);
+    /// a version 9 file's glides were fitted with a quarter (<see cref="MoverGlide.FirstMovingShare"/>) and are measured so, and a
+    /// build that reads 9 at most refuses a 10 rather than measure its glides with a share they were not fitted with.
     /// 9: the mover glide term in the calibration (<see cref="GlideCalibration"/>); a version 8 file scores as one without it,
     /// and a build that reads 8 at most refuses a 9 rather than score it without its glide term.
     /// 8: the crowd correction in the calibration (<see cref="CrowdCalibration"/>); a version 7 file scores as one without
@@ -32,7 +35,7 @@ public sealed class Checkpoint
     /// refits the normal features and calibration in about a minute, which beats keeping a second,
     /// weaker score formula alive.
     /// </summary>
-    public const int FormatVersion = 9;
+    public const int FormatVersion = 10;
     /// <summary>The first version whose weights hold every tensor the model has.</summary>
     private const int CompleteWeightsVersion = 7;
     /// <summary>The oldest version that is scored as it is.</summary>

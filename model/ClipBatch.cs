@@ -39,7 +39,7 @@ public static class ClipBatch
         return raw.permute(0, 3, 1, 2).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Per-frame features [N, C + 2, H, W]. The first frame's flow is zero: a context frame before it gives it motion.</summary>
+    /// <summary>Per-frame features [N, C + 2, H, W]. The first frame has no earlier one: its flow is the second frame's (see <see cref="Features(Tensor, ModelSettings, bool)"/>).</summary>
     public static Tensor Features(ReadOnlySpan<byte> pixels, int frameCount, ModelSettings settings, Device? device = null)
     {
         using var scope = NewDisposeScope();
@@ -50,10 +50,13 @@ public static class ClipBatch
     public static Tensor Features(Tensor frames, ModelSettings settings) => Features(frames, settings, glides: false).Features;
 
     /// <summary>
-    /// Per-frame features and, when <paramref name="glides"/> asks, every patch cell's glide [N, cells] (<see cref="MoverGlide"/>),
-    /// measured on the same flow at decode size; the first frame's glide is 0.
+    /// Per-frame features and, when <paramref name="glides"/> asks, every patch cell's glide [N, cells] (<see cref="MoverGlide"/>,
+    /// cells counted where <paramref name="glideShare"/> of their pixels move), measured on the same flow at decode size. The first frame has no earlier frame to measure motion against, so it takes
+    /// the second frame's flow and glides: with none, the first second of every video scanned would look still, and a
+    /// still view of as many people as a busy one looks novel (<see cref="CrowdCalibration"/>). Training and the held-out
+    /// check use the first frame as context only.
     /// </summary>
-    public static (Tensor Features, Tensor? Glides) Features(Tensor frames, ModelSettings settings, bool glides)
+    public static (Tensor Features, Tensor? Glides) Features(Tensor frames, ModelSettings settings, bool glides, float glideShare = MoverGlide.DefaultMovingShare)
     {
         using var scope = NewDisposeScope();
         var n = frames.shape[0];
@@ -66,7 +69,12 @@ public static class ClipBatch
             using var pass = NewDisposeScope();
             var to = (int)Math.Min(n, from + FlowPairsPerPass);
             flow[from..to] = flowEstimator.forward(luminance[(from - 1)..(to - 1)], luminance[from..to]);
-            if (glide is not null) glide[from..to] = MoverGlide.Cells(luminance[(from - 1)..(to - 1)], luminance[from..to], flow[from..to], settings.PatchSize * settings.DecodeScale);
+            if (glide is not null) glide[from..to] = MoverGlide.Cells(luminance[(from - 1)..(to - 1)], luminance[from..to], flow[from..to], settings.PatchSize * settings.DecodeScale, glideShare);
+        }
+        if (n > 1)
+        {
+            flow[0] = flow[1];
+            if (glide is not null) glide[0] = glide[1];
         }
         var scale = settings.DecodeScale;
         var motion = scale == 1 ? flow * FlowGain : nn.functional.avg_pool2d(flow, scale) * (FlowGain / scale);

@@ -18,17 +18,17 @@ public static class FrameScorer
     /// <paramref name="objectPixels"/>: the same frames at <see cref="ObjectNovelty.FrameScale"/> times the decode size.
     /// <paramref name="firstFrame"/> is the frame number in the video of the buffer's first frame, which decides the frames sampled.
     /// Mover speeds are measured only when <paramref name="speeds"/> asks, as a score with a speed term does, and mover
-    /// glides (<see cref="MoverGlide"/>) when <paramref name="glides"/> does.
+    /// glides (<see cref="MoverGlide"/>, cells counted where <paramref name="glideShare"/> of their pixels move) when <paramref name="glides"/> does.
     /// </summary>
     public static FrameEvidence ScoreRaw(StadNet model, ModelSettings settings, ReadOnlySpan<byte> pixels,
         int frameCount, int contextFrames, Device? device = null, ImageNetBackbone? backbone = null, byte[]? objectPixels = null, int firstFrame = 0,
-        bool speeds = false, bool glides = false)
+        bool speeds = false, bool glides = false, float glideShare = MoverGlide.DefaultMovingShare)
     {
         if (contextFrames < 0 || contextFrames >= frameCount) throw new ArgumentException("no frames left to score after the context", nameof(contextFrames));
         using (inference_mode())
         using (var scope = NewDisposeScope())
         {
-            var (features, glide) = ClipBatch.Features(ClipBatch.Frames(pixels, frameCount, settings, device), settings, glides);
+            var (features, glide) = ClipBatch.Features(ClipBatch.Frames(pixels, frameCount, settings, device), settings, glides, glideShare);
             var evidence = ScoreFeatures(model, settings, features[contextFrames..], speeds, glide?[contextFrames..]);
             if (backbone is null || model.Objects.Count == 0) return evidence;
             if (objectPixels is null) throw new ArgumentException("object novelty needs the frames at the object size", nameof(objectPixels));

@@ -44,16 +44,17 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
 
     /// <summary>
     /// As <see cref="Make(int, IReadOnlyList{Source}, Random, IReadOnlyList{PseudoAnomalyKind}?, ICollection{int}?)"/>, with
-    /// every clip frame's mover glides [count, T, cells] (<see cref="MoverGlide"/>) when <paramref name="glides"/> asks.
+    /// every clip frame's mover glides [count, T, cells] (<see cref="MoverGlide"/>, cells counted where <paramref name="glideShare"/>
+    /// of their pixels move) when <paramref name="glides"/> asks.
     /// </summary>
     public (Tensor Clips, Tensor? Glides) Make(int count, IReadOnlyList<Source> sources, Random random, IReadOnlyList<PseudoAnomalyKind>? kinds,
-        ICollection<int>? drawnVideos, bool glides)
+        ICollection<int>? drawnVideos, bool glides, float glideShare = MoverGlide.DefaultMovingShare)
     {
         using var scope = NewDisposeScope();
         var t = settings.ClipFrames;
         var sequences = Sequences(count, sources, random, kinds, drawnVideos: drawnVideos);
         // One flow pass over all sequences back to back; each sequence's first frame is only context.
-        var (all, glide) = ClipBatch.Features(cat(sequences, 0), settings, glides);
+        var (all, glide) = ClipBatch.Features(cat(sequences, 0), settings, glides, glideShare);
         var features = all.reshape(count, t + 1, settings.InputChannels, settings.Height, settings.Width);
         var clips = features[.., 1..].permute(0, 2, 1, 3, 4).contiguous().MoveToOuterDisposeScope();
         return (clips, glide?.reshape(count, t + 1, settings.HeatmapCells)[.., 1..].contiguous().MoveToOuterDisposeScope());
@@ -166,40 +167,41 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     }
 
     /// <summary>
-    /// A normal clip crossed at walking pace (0.5 to 1.5 decode pixels a frame at the default scale) by a walker-sized
-    /// busy place of another held-out frame turned a quarter turn: as wide as a walker is tall, like a bicycle or a
-    /// cart, but made of the footage's own texture, so only its shape is new. It is feathered so no square edge gives it away.
+    /// A normal clip crossed at walking pace (0.5 to 1.5 decode pixels a frame at the default scale) by what stands in a
+    /// walker-sized busy place of another held-out frame (<see cref="Outline"/>), turned a quarter turn: as wide as a walker
+    /// is tall, like a bicycle or a cart, but made of the footage's own texture, so only its shape is new.
     /// </summary>
     private Tensor? TurnedObject(Source source, IReadOnlyList<Source> sources, Random random, out int start)
     {
-        if (ClipAndWalkerPlace(source, sources, random, out start) is not var (clip, place)) return null;
+        if (ClipAndWalkerPlace(source, sources, random, out start) is not var (clip, place, outline)) return null;
         // Turned a quarter turn, clockwise or anticlockwise: [1, C, pw, ph].
-        var turned = place.transpose(2, 3).flip(random.Next(2) == 0 ? 2 : 3);
+        var side = random.Next(2) == 0 ? 2 : 3;
+        var turned = place.transpose(2, 3).flip(side);
         if (turned.shape[3] > settings.DecodeWidth || turned.shape[2] > settings.DecodeHeight) return null;
-        CrossAtWalkingPace(clip, turned, random);
+        CrossAtWalkingPace(clip, turned, outline.transpose(2, 3).flip(side), random);
         return clip;
     }
 
     /// <summary>
-    /// A normal clip crossed at walking pace by a walker-sized busy place of another held-out frame as it is: someone carried
-    /// along in one pose, of a normal look, shape and pace, whose legs do not swing.
+    /// A normal clip crossed at walking pace by what stands in a walker-sized busy place of another held-out frame, as it is
+    /// (<see cref="Outline"/>): someone carried along in one pose, of a normal look, shape and pace, whose legs do not swing.
     /// </summary>
     private Tensor? GlidingWalker(Source source, IReadOnlyList<Source> sources, Random random, out int start)
     {
-        if (ClipAndWalkerPlace(source, sources, random, out start) is not var (clip, place)) return null;
-        CrossAtWalkingPace(clip, place, random);
+        if (ClipAndWalkerPlace(source, sources, random, out start) is not var (clip, place, outline)) return null;
+        CrossAtWalkingPace(clip, place, outline, random);
         return clip;
     }
 
     /// <summary>
-    /// A normal clip crossed at walking pace by a walker-sized busy place of another held-out frame, striped across,
+    /// A normal clip crossed at walking pace by what stands in a walker-sized busy place of another held-out frame, striped across,
     /// striped down or checked, with a contrast of 0.15 to 0.3, in a period of <see cref="ModelSettings.DecodeScale"/>
     /// pixels. One period is one network pixel, so the network's averaged input barely changes, while at the object
     /// size (twice the decode size) the stripes are two pixels wide: new detail on a thing of a normal shape and pace.
     /// </summary>
     private Tensor? PatternedObject(Source source, IReadOnlyList<Source> sources, Random random, out int start)
     {
-        if (ClipAndWalkerPlace(source, sources, random, out start) is not var (clip, place)) return null;
+        if (ClipAndWalkerPlace(source, sources, random, out start) is not var (clip, place, outline)) return null;
         int ph = (int)place.shape[2], pw = (int)place.shape[3];
         // Stripes half a network pixel wide (at least one pixel): at an even DecodeScale (2 by default, 4 at the object
         // size) any DecodeScale adjacent pixels hold as many light as dark ones wherever the place lands, so they average
@@ -216,37 +218,61 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         }
         var contrast = (float)(0.15 + 0.15 * random.NextDouble());
         // At whole pixels: resampled at a fraction of a pixel, one-pixel stripes would blur into the grey they average to.
-        CrossAtWalkingPace(clip, (place + torch.tensor(pattern, [1, 1, ph, pw], device: clip.device) * contrast).clamp(0, 1), random, wholePixels: true);
+        CrossAtWalkingPace(clip, (place + torch.tensor(pattern, [1, 1, ph, pw], device: clip.device) * contrast).clamp(0, 1), outline, random, wholePixels: true);
         return clip;
     }
 
     /// <summary>
-    /// A normal clip from <paramref name="source"/> and a walker-sized busy place [1, C, ph, pw] (0.15 to 0.3 of the view
-    /// tall, 0.4 to 0.7 as wide as tall) from the middle frame of a clip of a held-out source, or null when either
-    /// source is too short.
+    /// A normal clip from <paramref name="source"/>, a walker-sized busy place [1, C, ph, pw] (0.15 to 0.3 of the view
+    /// tall, 0.4 to 0.7 as wide as tall) from the middle frame of a clip of a held-out source, and the outline [1, 1, ph, pw]
+    /// of what stands there (<see cref="Outline"/>); null when either source is too short.
     /// </summary>
-    private (Tensor Clip, Tensor Place)? ClipAndWalkerPlace(Source source, IReadOnlyList<Source> sources, Random random, out int start)
+    private (Tensor Clip, Tensor Place, Tensor Outline)? ClipAndWalkerPlace(Source source, IReadOnlyList<Source> sources, Random random, out int start)
     {
         var clip = NormalClip(source, random, out start);
         if (clip is null) return null;
-        var donor = NormalClip(sources[random.Next(sources.Count)], random, out _);
+        var donorSource = sources[random.Next(sources.Count)];
+        var donor = NormalClip(donorSource, random, out _);
         if (donor is null) return null;
         var ph = Math.Max(2, (int)(settings.DecodeHeight * (0.15 + 0.15 * random.NextDouble())));
         var pw = Math.Max(2, (int)(ph * (0.4 + 0.3 * random.NextDouble())));
         var (py, px) = BusyPlace(donor, ph, pw, PlaceStride, random);
-        return (clip, donor[(settings.ClipFrames + 1) / 2][.., py..(py + ph), px..(px + pw)].unsqueeze(0));
+        var middle = (settings.ClipFrames + 1) / 2;
+        var place = donor[middle][.., py..(py + ph), px..(px + pw)].unsqueeze(0);
+        var footage = frames[donorSource.Video][.., .., py..(py + ph), px..(px + pw)];
+        var still = Float(footage.sort(0).Values[footage.shape[0] / 2]).unsqueeze(0); // each pixel's median over the video
+        return (clip, place, Outline(place, still));
+    }
+
+    /// <summary>Least change from the still view, in 0..1 grey, that a pixel of a mover shows; twice it is surely one.</summary>
+    private const float OutlineContrast = 0.06f;
+
+    /// <summary>
+    /// Where something stands in a place [1, C, h, w] (1, fading to 0 where only the ground shows): the pixels that differ
+    /// from <paramref name="still"/>, the place as the video shows it most of the time (each pixel's median over the video:
+    /// the camera is fixed and people move on), softened over about a network pixel. A thing crossing the view
+    /// brings only itself; the ground it stood on, carried along, is what no real mover brings, and a tell the score need
+    /// not look for a mover to see.
+    /// </summary>
+    private Tensor Outline(Tensor place, Tensor still)
+    {
+        using var scope = NewDisposeScope();
+        var difference = (place - still).abs().mean([1], keepdim: true);
+        var sure = ((difference - OutlineContrast) / OutlineContrast).clamp(0, 1);
+        var reach = settings.DecodeScale + 1 - settings.DecodeScale % 2; // odd: centred
+        return functional.avg_pool2d(sure, reach, 1, reach / 2, count_include_pad: false).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// Pastes <paramref name="thing"/> [1, C, h, w], feathered so no square edge gives it away, into every frame of
-    /// <paramref name="clip"/> along a straight path from a random place in a random direction at walking pace (0.5 to
-    /// 1.5 decode pixels a frame at the default scale), bouncing off the edges; at sub-pixel positions unless
-    /// <paramref name="wholePixels"/> asks (see <see cref="Glide"/>).
+    /// Pastes <paramref name="thing"/> [1, C, h, w], within its <paramref name="outline"/> [1, 1, h, w] and feathered so no
+    /// square edge gives it away, into every frame of <paramref name="clip"/> along a straight path from a random place in a
+    /// random direction at walking pace (0.5 to 1.5 decode pixels a frame at the default scale), bouncing off the edges; at
+    /// sub-pixel positions unless <paramref name="wholePixels"/> asks (see <see cref="Glide"/>).
     /// </summary>
-    private void CrossAtWalkingPace(Tensor clip, Tensor thing, Random random, bool wholePixels = false)
+    private void CrossAtWalkingPace(Tensor clip, Tensor thing, Tensor outline, Random random, bool wholePixels = false)
     {
         int th = (int)thing.shape[2], tw = (int)thing.shape[3];
-        var mask = Feather(th, tw, clip.device, Math.Max(3f, Math.Min(th, tw) / 5f));
+        var mask = Feather(th, tw, clip.device, Math.Max(3f, Math.Min(th, tw) / 5f)) * outline;
         var speed = (0.5 + random.NextDouble()) * settings.DecodeScale / 2.0;
         var angle = random.NextDouble() * 2 * Math.PI;
         double vx = speed * Math.Cos(angle), vy = speed * Math.Sin(angle);

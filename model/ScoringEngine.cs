@@ -68,7 +68,8 @@ public sealed class ScoringEngine : IDisposable
                     var objects = header.Calibration.UsesObjects;
                     if (objects && backbone is null) backbone = ImageNetBackbone.LoadDefault(device);
                     var evidence = FrameScorer.ScoreRaw(loaded.Model, header.Settings, work.Pixels, work.FrameCount, work.ContextFrames, device,
-                        objects ? backbone : null, work.ObjectPixels, work.FirstFrame, header.Calibration.UsesSpeeds, header.Calibration.UsesGlides);
+                        objects ? backbone : null, work.ObjectPixels, work.FirstFrame, header.Calibration.UsesSpeeds, header.Calibration.UsesGlides,
+                        (float)(header.Calibration.Glides?.MovingShare ?? MoverGlide.DefaultMovingShare));
                     var result = new ShardEvidence(header.Calibration.CombineFrames(evidence), header.Calibration.Heatmap(evidence), evidence.Objects);
                     ReleaseWhenIdle();
                     work.Completion.TrySetResult(result);

@@ -22,12 +22,14 @@ public sealed partial class Trainer
     /// <see cref="GlideCalibration"/>) the best too are kept, jointly with the object weight; glide weights above 0 add
     /// <see cref="PseudoAnomalyKind.GlidingWalker"/> clips to the check. The check judges the scores a scan reports, smoothed
     /// (see <see cref="HeldOutSeparation.CrossFittedAuc"/>), unless <paramref name="smoothed"/> asks for the raw evidence
-    /// training's epoch check judges.
+    /// training's epoch check judges. Glides count the cells where <paramref name="glideShare"/> of the pixels move, and the
+    /// calibration records it, so a scan measures them the same way.
     /// </summary>
     public Recalibration Recalibrate(StadNet model, IReadOnlyList<TrainingVideo> videos, int pooledCells, CancellationToken cancellationToken,
         IReadOnlyList<double>? objectWeights = null, IReadOnlyList<double>? speedWeights = null, IReadOnlyList<bool>? crowd = null,
-        IReadOnlyList<double>? glideWeights = null, bool smoothed = true)
+        IReadOnlyList<double>? glideWeights = null, bool smoothed = true, float glideShare = MoverGlide.DefaultMovingShare)
     {
+        if (!(glideShare > 0 && glideShare <= 1)) throw new ArgumentOutOfRangeException(nameof(glideShare), glideShare, "the glide's moving share must be above 0 and at most 1");
         objectWeights = Candidates(objectWeights, nameof(objectWeights), "object");
         speedWeights = Candidates(speedWeights, nameof(speedWeights), "speed");
         // Glides are measured on the optical flow: without the motion stream there is no glide term.
@@ -48,13 +50,13 @@ public sealed partial class Trainer
             var objects = withObjects ? FitObjects(model, splits, videos, heldSources, withGlides, cancellationToken) : null;
             if (objects is null) model.Objects.Clear();
             cancellationToken.ThrowIfCancellationRequested();
-            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources, objectKinds: objects is not null, glides: withGlides);
-            (features, glides) = Features(frames, withGlides);
+            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources, objectKinds: objects is not null, glides: withGlides, glideShare);
+            (features, glides) = Features(frames, withGlides, glideShare);
             cancellationToken.ThrowIfCancellationRequested();
             var normal = new HeldOutFootage(features, glides);
             // Judged as a scan reports scores, smoothed; training's epoch check, which chose the shipped network, judges raw evidence.
-            if (objects is null) return Separation(model, splits, normal, anomalies, pooledCells, null, [0], speedWeights, crowd, glideWeights, smoothed);
-            var result = Separation(model, splits, normal, anomalies, pooledCells, objects, objectWeights, speedWeights, crowd, glideWeights, smoothed);
+            if (objects is null) return Separation(model, splits, normal, anomalies, pooledCells, null, [0], speedWeights, crowd, glideWeights, smoothed, glideShare);
+            var result = Separation(model, splits, normal, anomalies, pooledCells, objects, objectWeights, speedWeights, crowd, glideWeights, smoothed, glideShare);
             if (result.Calibration.UsesObjects) return result;
             // Weight 0 kept: the memory would only add to the file, and the score is the one without the term.
             model.Objects.Clear();
@@ -89,7 +91,7 @@ public sealed partial class Trainer
     /// </summary>
     private Recalibration Separation(StadNet model, IReadOnlyList<VideoSplit> splits, HeldOutFootage footage, HeldOutAnomalies anomalies, int pooledCells,
         HeldOutObjects? objects, IReadOnlyList<double> objectWeights, IReadOnlyList<double>? speedWeights = null, IReadOnlyList<bool>? crowd = null,
-        IReadOnlyList<double>? glideWeights = null, bool smoothed = false)
+        IReadOnlyList<double>? glideWeights = null, bool smoothed = false, float glideShare = MoverGlide.DefaultMovingShare)
     {
         glideWeights = footage.Glides is not null && glideWeights is not null ? glideWeights : [0];
         // Without the flow there is no speed term, and no movers to count for the crowd correction.
@@ -113,7 +115,7 @@ public sealed partial class Trainer
         if (evidence.Sum(e => e.Count) < 2 || anomalous.Count == 0)
             throw new InvalidOperationException("the network's held-out scores are not finite: its weights have diverged (in training, try a lower learning rate)");
         ScoreCalibration Fit(IReadOnlyList<FrameEvidence> e, double objectWeight, double speedWeight, bool busy, double glideWeight) =>
-            ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, objectWeight, speedWeight, busy, glideWeight);
+            ScoreCalibration.Fit(e, settings, options.SmoothingWindow, options.ThresholdQuantile, pooledCells, objectWeight, speedWeight, busy, glideWeight, glideShare);
         // Without the crowd correction first: within a tie the score stays the simpler one.
         var candidates = (from c in crowd.Distinct().Order()
                           from g in glideWeights.Distinct().Order()

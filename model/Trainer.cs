@@ -24,7 +24,7 @@ public sealed partial class Trainer(ModelSettings settings, TrainingOptions opti
     public static readonly IReadOnlyList<double> SpeedWeightCandidates = [0, 0.25, 0.5, 1, 2];
 
     /// <summary>The glide weights <c>stadnet calibrate --glide-weight auto</c> compares on the held-out check (see <see cref="GlideCalibration"/>).</summary>
-    public static readonly IReadOnlyList<double> GlideWeightCandidates = [0, 0.5, 1, 2, 4];
+    public static readonly IReadOnlyList<double> GlideWeightCandidates = [0, 0.5, 1, 2, 4, 8];
 
     /// <summary>
     /// Held-out AUCs this close to the best count as a tie, and the smaller weights win it: a difference of a tenth of a
@@ -168,12 +168,12 @@ public sealed partial class Trainer(ModelSettings settings, TrainingOptions opti
     /// the turned and patterned objects follow.
     /// </summary>
     private HeldOutAnomalies MakeHeldOutAnomalies(PseudoAnomalies pseudo, IReadOnlyList<PseudoAnomalies.Source> heldSources, bool objectKinds = false,
-        bool glides = false)
+        bool glides = false, float glideShare = MoverGlide.DefaultMovingShare)
     {
         using var scope = NewDisposeScope();
         var videos = new List<int>();
         // The glide term brings the kind that judges it, as object novelty brings the turned and patterned objects.
-        var parts = HeldOutRecipe(objectKinds, glidingKind: glides).Select(r => pseudo.Make(r.Count, heldSources, r.Random, r.Kinds, videos, glides)).ToList();
+        var parts = HeldOutRecipe(objectKinds, glidingKind: glides).Select(r => pseudo.Make(r.Count, heldSources, r.Random, r.Kinds, videos, glides, glideShare)).ToList();
         static Tensor Joined(List<Tensor> p) => (p.Count == 1 ? p[0] : cat(p, 0)).MoveToOuterDisposeScope();
         return new HeldOutAnomalies(Joined(parts.Select(p => p.Clips).ToList()), videos, glides ? Joined(parts.Select(p => p.Glides!).ToList()) : null);
     }
@@ -307,15 +307,18 @@ public sealed partial class Trainer(ModelSettings settings, TrainingOptions opti
     /// <summary>Per-frame network input of every video (flow from the previous frame; see <see cref="ClipBatch"/>).</summary>
     private List<Tensor> Features(IReadOnlyList<Tensor> frames) => Features(frames, glides: false).Features;
 
-    /// <summary>Per-frame network input of every video and, when <paramref name="glides"/> asks, its mover glides [N, cells] (see <see cref="MoverGlide"/>).</summary>
-    private (List<Tensor> Features, List<Tensor>? Glides) Features(IReadOnlyList<Tensor> frames, bool glides)
+    /// <summary>
+    /// Per-frame network input of every video and, when <paramref name="glides"/> asks, its mover glides [N, cells] (see
+    /// <see cref="MoverGlide"/>; cells counted where <paramref name="glideShare"/> of their pixels move).
+    /// </summary>
+    private (List<Tensor> Features, List<Tensor>? Glides) Features(IReadOnlyList<Tensor> frames, bool glides, float glideShare = MoverGlide.DefaultMovingShare)
     {
         var features = new List<Tensor>();
         var glideList = glides ? new List<Tensor>() : null;
         foreach (var f in frames)
         {
             using var scope = NewDisposeScope();
-            var (x, g) = ClipBatch.Features(f.to_type(ScalarType.Float32).div_(255f), settings, glides);
+            var (x, g) = ClipBatch.Features(f.to_type(ScalarType.Float32).div_(255f), settings, glides, glideShare);
             features.Add(x.MoveToOuterDisposeScope());
             glideList?.Add(g!.MoveToOuterDisposeScope());
         }

@@ -41,6 +41,12 @@ public static class CalibrateCommand
                 + $"0 (the default) leaves it out; auto keeps whichever of {string.Join(", ", Trainer.GlideWeightCandidates.Select(w => w.ToString(CultureInfo.InvariantCulture)))} separates the held-out pseudo-anomalies best, jointly with the other weights.",
             DefaultValueFactory = _ => "0",
         };
+        var glideShare = new Option<double>("--glide-share")
+        {
+            Description = "Share of a patch cell's pixels that must move for its glide to count (above 0, at most 1); the checkpoint records it, and scans measure glides "
+                + "with it. At a mover's edge the change is mostly what was uncovered, which no flow explains.",
+            DefaultValueFactory = _ => MoverGlide.DefaultMovingShare,
+        };
         var crowd = new Option<string>("--crowd")
         {
             Description = "Judge a frame's feature novelty against normal frames as busy (a crowd raises it without being an anomaly): "
@@ -51,16 +57,16 @@ public static class CalibrateCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the held-out pseudo-anomalies the calibration is checked on.", DefaultValueFactory = _ => defaults.Seed };
         var heldOutClips = TrainCommand.HeldOutClipsOption(defaults);
         var command = new Command("calibrate", "Refit a trained model's normal features and score calibration on normal footage, keeping its learned weights.")
-            { folder, model, output, pooled, objectWeight, speedWeight, glideWeight, crowd, seed, heldOutClips };
+            { folder, model, output, pooled, objectWeight, speedWeight, glideWeight, glideShare, crowd, seed, heldOutClips };
         command.SetAction((result, cancellationToken) => CommandErrors.Guard(() =>
             RunAsync(result.GetValue(folder)!, result.GetValue(model), result.GetValue(output)!, result.GetValue(pooled), result.GetValue(objectWeight) ?? "0",
-                result.GetValue(speedWeight) ?? "0", result.GetValue(glideWeight) ?? "0", result.GetValue(crowd) ?? "no", new TrainingOptions { Seed = result.GetValue(seed), HeldOutClipsPerKind = result.GetValue(heldOutClips) },
+                result.GetValue(speedWeight) ?? "0", result.GetValue(glideWeight) ?? "0", result.GetValue(glideShare), result.GetValue(crowd) ?? "no", new TrainingOptions { Seed = result.GetValue(seed), HeldOutClipsPerKind = result.GetValue(heldOutClips) },
                 cancellationToken)));
         return command;
     }
 
     private static async Task<int> RunAsync(string folder, string? model, string output, int pooledCells, string objectWeight, string speedWeight,
-        string glideWeight, string crowd, TrainingOptions options, CancellationToken cancellationToken)
+        string glideWeight, double glideShare, string crowd, TrainingOptions options, CancellationToken cancellationToken)
     {
         TrainCommand.CheckHeldOutClips(options);
         var input = CheckpointFile.Resolve(model);
@@ -70,6 +76,7 @@ public static class CalibrateCommand
         var weights = Weights(objectWeight, "--object-weight", Trainer.ObjectWeightCandidates);
         var speedWeights = Weights(speedWeight, "--speed-weight", Trainer.SpeedWeightCandidates);
         var glideWeights = Weights(glideWeight, "--glide-weight", Trainer.GlideWeightCandidates);
+        if (!(glideShare > 0 && glideShare <= 1)) throw new UsageException($"--glide-share must be above 0 and at most 1; got {glideShare.ToString(CultureInfo.InvariantCulture)}");
         IReadOnlyList<bool> crowdCandidates = crowd.ToLowerInvariant() switch
         {
             "no" => [false],
@@ -86,7 +93,8 @@ public static class CalibrateCommand
         var result = await CommandErrors.AsUsage(() => ModelThread.Run(() =>
         {
             using var network = source.CreateModel();
-            var refit = trainer.Recalibrate(network, videos, pooledCells, cancellationToken, weights, speedWeights, crowdCandidates, glideWeights);
+            var refit = trainer.Recalibrate(network, videos, pooledCells, cancellationToken, weights, speedWeights, crowdCandidates, glideWeights,
+                glideShare: (float)glideShare);
             var header = new CheckpointHeader { Name = source.Name, Settings = source.Settings, Calibration = refit.Calibration, Training = source.Training };
             Checkpoint.Save(output, header, network); // the weights with their refitted normal features
             return refit;
@@ -109,7 +117,7 @@ public static class CalibrateCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  glide weight {candidate.Weight:G3}: held-out AUC {candidate.HeldOutAuc:F4}"));
         if (glideWeights.Any(w => w > 0))
             Console.WriteLine(result.Calibration.UsesGlides
-                ? string.Create(CultureInfo.InvariantCulture, $"mover glide at weight {result.Calibration.GlideWeight:G3}")
+                ? string.Create(CultureInfo.InvariantCulture, $"mover glide at weight {result.Calibration.GlideWeight:G3} (cells count where {result.Calibration.Glides!.MovingShare:G3} of the pixels move)")
                 : source.Settings.MotionStream ? "mover glide left out: it did not separate the held-out pseudo-anomalies better" : "mover glide left out: the model has no motion stream");
         if (result.Calibration.CrowdChecks is { Count: > 1 } crowdChecks)
             foreach (var candidate in crowdChecks)

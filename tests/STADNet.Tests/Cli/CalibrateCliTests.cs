@@ -124,6 +124,7 @@ public sealed class CalibrateCliTests
         var bestGlide = calibration.GlideWeightChecks!.First(c => c.HeldOutAuc == best.HeldOutAuc);
         Assert.Equal(bestGlide.Weight, calibration.UsesGlides ? calibration.GlideWeight : 0);
         Assert.Contains(calibration.UsesGlides ? "mover glide at weight" : "mover glide left out: it did not separate", output);
+        if (calibration.UsesGlides) Assert.Equal(MoverGlide.DefaultMovingShare, calibration.Glides!.MovingShare);
     }
 
     [Fact]
@@ -189,6 +190,12 @@ public sealed class CalibrateCliTests
             (exit, _, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--glide-weight", weight);
             Assert.Equal(2, exit);
             Assert.Contains("--glide-weight must be auto or a number", error);
+        }
+        foreach (var share in new[] { "0", "1.5" })
+        {
+            (exit, _, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--glide-share", share);
+            Assert.Equal(2, exit);
+            Assert.Contains("--glide-share must be above 0 and at most 1", error);
         }
         (exit, _, error) = await CalibrateAsync(temp.Combine("normal"), "--out", temp.Combine("new.ckpt"), "--crowd", "maybe");
         Assert.Equal(2, exit);

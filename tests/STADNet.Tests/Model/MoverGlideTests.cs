@@ -1,3 +1,4 @@
+using System.Text.Json;
 using STADNet.Client.Hosting;
 using STADNet.Model;
 using STADNet.Model.Modules;
@@ -52,6 +53,27 @@ public sealed class MoverGlideTests
     }
 
     [Fact]
+    public void A_calibration_records_the_moving_share_its_glides_were_measured_with_and_an_older_one_reads_as_a_quarter()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var fitted = ScoreCalibration.Fit([Gliding(300)], Settings, 1, 0.995, glideWeight: 1, glideShare: 0.5).Glides!;
+        Assert.Equal(0.5, fitted.MovingShare);
+        Assert.Equal(fitted, JsonSerializer.Deserialize<GlideCalibration>(JsonSerializer.Serialize(fitted, options), options));
+        Assert.Equal(MoverGlide.DefaultMovingShare, ScoreCalibration.Fit([Gliding(300)], Settings, 1, 0.995, glideWeight: 1).Glides!.MovingShare);
+        // Checkpoints written before the share was recorded were all fitted with a quarter.
+        var older = JsonSerializer.Deserialize<GlideCalibration>("""{"cells":96,"frame":{"mean":0.15,"std":0.42}}""", options)!;
+        Assert.Equal(MoverGlide.FirstMovingShare, older.MovingShare);
+    }
+
+    /// <summary>Evidence of <paramref name="frames"/> frames whose one moving cell glides about as a walker's does.</summary>
+    private static FrameEvidence Gliding(int frames)
+    {
+        var cells = Settings.HeatmapCells;
+        return new FrameEvidence(new float[frames * cells], new float[frames * cells], new float[frames], new float[frames], new float[frames * cells],
+            new float[frames]) { Glides = Enumerable.Range(0, frames * cells).Select(k => k % cells == 40 ? 1f + 0.3f * MathF.Sin(k) : 0f).ToArray() };
+    }
+
+    [Fact]
     public async Task A_scan_measures_glides_when_its_score_has_a_glide_term_and_scores_with_them()
     {
         using var temp = new TempFolder();
@@ -75,8 +97,22 @@ public sealed class MoverGlideTests
         Assert.Contains(measured.Glides, glide => glide > 0);
         Assert.Equal(skipped.Novelty, measured.Novelty); // glides add evidence and change none
 
-        // The scoring engine of a silo, given the checkpoint with the term, measures them and scores with them.
+        // The scoring engine of a silo, given the checkpoint with the term, measures them and scores with them...
         await EngineScan.AssertScoresWithTermAsync(path, footage, calibration, measured, skipped, "glides");
+
+        // ...with the moving share the calibration recorded, not the default.
+        var finer = temp.Combine("finer.ckpt");
+        var (measuredFiner, calibrationFiner) = await ModelThread.Run(() =>
+        {
+            using var model = shipped.CreateModel();
+            var measured = FrameScorer.ScoreRaw(model, settings, footage.Pixels, footage.FrameCount, 1, glides: true, glideShare: 1f / 32);
+            var glides = GlideCalibration.Fit([measured], settings.HeatmapCells, 1.0 / 32)!;
+            var calibration = shipped.Header.Calibration with { ObjectWeight = 0, Crowd = null, Glides = glides, GlideWeight = 1 };
+            Checkpoint.Save(finer, shipped.Header with { Calibration = calibration }, model);
+            return (measured, calibration);
+        });
+        Assert.NotEqual(measured.Glides, measuredFiner.Glides); // cells of which a thirty-second moves count now
+        await EngineScan.AssertScoresWithTermAsync(finer, footage, calibrationFiner, measuredFiner, skipped, "glides at a thirty-second");
     }
 
     /// <summary>
@@ -107,7 +143,7 @@ public sealed class MoverGlideTests
         var cells = Settings.HeatmapCells;
         var columns = Settings.HeatmapColumns;
         var values = glides!.data<float>().ToArray();
-        Assert.All(values[..cells], g => Assert.Equal(0f, g)); // the first frame has no previous one
+        Assert.Equal(values[cells..(2 * cells)], values[..cells]); // the first frame has no previous one: it takes the second's
         var mover = new List<float>();
         var still = new List<float>();
         for (var frame = 1; frame < values.Length / cells; frame++)
