@@ -66,22 +66,7 @@ public sealed class PseudoAnomalyTests
     {
         // The footage's walkers are 12x6 pixels on a textured ground; the place cut around one is 19 to 38 pixels tall.
         // Carried along, the ground would change about as many pixels as the whole place holds (200 to 900).
-        var changed = await ModelThread.Run(() =>
-        {
-            using var scope = NewDisposeScope();
-            var footage = Footage();
-            var pseudo = new PseudoAnomalies(Settings, [footage]);
-            var sources = new[] { new PseudoAnomalies.Source(0, 0, 60), new PseudoAnomalies.Source(0, 60, (int)footage.shape[0]) };
-            var counts = new List<double>();
-            for (var seed = 0; seed < 10; seed++)
-            {
-                var sequence = pseudo.Sequence(kind, sources[0], sources, new Random(seed), out var start);
-                if (sequence is null) continue;
-                var normal = footage[start..(start + Settings.ClipFrames + 1)].to_type(ScalarType.Float32) / 255f;
-                counts.Add((sequence - normal).abs().gt(1.5 / 255).any(1).sum([1, 2]).to_type(ScalarType.Float32).mean().item<float>());
-            }
-            return counts;
-        });
+        var changed = await Draws(kind, differs => (double)differs.sum([1, 2]).to_type(ScalarType.Float32).mean().item<float>());
         Assert.True(changed.Count >= 8, $"{changed.Count} of 10 draws made a clip");
         // The walker, its softened outline and the fraction of a pixel it has moved into: a ring or two around 72 pixels. A
         // place whose middle frame shows nobody (its walker came or went within the clip) gives nothing to carry.
@@ -162,22 +147,28 @@ public sealed class PseudoAnomalyTests
     /// changed in every frame against the normal frames it starts at; draws the source is too short for, or that change
     /// nothing (see <see cref="A_thing_crossing_at_walking_pace_brings_only_itself_not_the_ground_it_stood_on"/>), are left out.
     /// </summary>
-    private static Task<List<Box[]>> FrameBoxes(PseudoAnomalyKind kind) => ModelThread.Run(() =>
+    private static async Task<List<Box[]>> FrameBoxes(PseudoAnomalyKind kind) => (await Draws(kind, differs =>
+        // A thing cut out of a place whose middle frame shows nobody is nothing: no box to measure.
+        differs.flatten(1).any(1).all().item<bool>() ? Enumerable.Range(0, (int)differs.shape[0]).Select(i => ChangedBox(differs[i])).ToArray() : null))
+        .OfType<Box[]>().ToList();
+
+    /// <summary>
+    /// Ten draws of one kind from the first of two sources (the other may give content), each measured by <paramref name="measure"/>
+    /// on the pixels [T + 1, H, W] that changed against the normal frames it starts at; draws the source is too short for are left out.
+    /// </summary>
+    private static Task<List<T>> Draws<T>(PseudoAnomalyKind kind, Func<Tensor, T> measure) => ModelThread.Run(() =>
     {
         using var scope = NewDisposeScope();
         var footage = Footage();
         var pseudo = new PseudoAnomalies(Settings, [footage]);
         var sources = new[] { new PseudoAnomalies.Source(0, 0, 60), new PseudoAnomalies.Source(0, 60, (int)footage.shape[0]) };
-        var draws = new List<Box[]>();
+        var draws = new List<T>();
         for (var seed = 0; seed < 10; seed++)
         {
             var sequence = pseudo.Sequence(kind, sources[0], sources, new Random(seed), out var start);
             if (sequence is null) continue;
             var normal = footage[start..(start + Settings.ClipFrames + 1)].to_type(ScalarType.Float32) / 255f;
-            var differs = (sequence - normal).abs().gt(1.5 / 255).any(1); // [T + 1, H, W]
-            // A thing cut out of a place whose middle frame shows nobody is nothing: no box to measure.
-            if (!differs.flatten(1).any(1).all().item<bool>()) continue;
-            draws.Add(Enumerable.Range(0, (int)differs.shape[0]).Select(i => ChangedBox(differs[i])).ToArray());
+            draws.Add(measure((sequence - normal).abs().gt(1.5 / 255).any(1)));
         }
         return draws;
     });
