@@ -16,10 +16,10 @@ namespace STADNet.Model;
 public static class MoverGlide
 {
     /// <summary>
-    /// Share of a cell's pixels that must move for its glide to count, in calibrations from now on: about half of what a walker
-    /// fills. On Ped2 the held-out check separated better with an eighth than with a quarter (README, Mover glide).
+    /// Share of a cell's pixels that must move for its glide to count, in calibrations from now on: about a quarter of what a
+    /// walker fills. On Ped2 the held-out check separated better with a sixteenth than with an eighth or a quarter (README, Mover glide).
     /// </summary>
-    public const float DefaultMovingShare = 0.125f;
+    public const float DefaultMovingShare = 0.0625f;
 
     /// <summary>The share that calibrations made before it was recorded were fitted with (checkpoint format 9 until then).</summary>
     public const float FirstMovingShare = 0.25f;

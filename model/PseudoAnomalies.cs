@@ -20,9 +20,13 @@ namespace STADNet.Model;
 /// (<see cref="PseudoAnomalyKind.PatternedObject"/>) and a gliding walker (<see cref="PseudoAnomalyKind.GlidingWalker"/>),
 /// are made for the held-out check only.
 /// Flow is estimated on the altered frames, exactly as for real footage.
+/// Disposing releases the still views the cut-out kinds keep of each video.
 /// </summary>
-public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor> frames)
+public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor> frames) : IDisposable
 {
+    /// <summary>Each video's still view (<see cref="Still"/>), made when first needed: a median over a whole video is too slow to redo for every pseudo-anomaly.</summary>
+    private readonly Dictionary<int, Tensor> stills = [];
+
     /// <summary>
     /// The kinds training draws from, equally often. <see cref="PseudoAnomalyKind.TurnedObject"/> and
     /// <see cref="PseudoAnomalyKind.PatternedObject"/> are left out: they judge, in the held-out check, whether the score
@@ -223,9 +227,10 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     }
 
     /// <summary>
-    /// A normal clip from <paramref name="source"/>, a walker-sized busy place [1, C, ph, pw] (0.15 to 0.3 of the view
-    /// tall, 0.4 to 0.7 as wide as tall) from the middle frame of a clip of a held-out source, and the outline [1, 1, ph, pw]
-    /// of what stands there (<see cref="Outline"/>); null when either source is too short.
+    /// A normal clip from <paramref name="source"/>, a walker-sized place [1, C, ph, pw] (0.15 to 0.3 of the view tall,
+    /// 0.4 to 0.7 as wide as tall) where something stands in the middle frame of a clip of a held-out source
+    /// (<see cref="StandingPlace"/>), and the outline [1, 1, ph, pw] of what stands there (<see cref="Outline"/>); null when
+    /// either source is too short.
     /// </summary>
     private (Tensor Clip, Tensor Place, Tensor Outline)? ClipAndWalkerPlace(Source source, IReadOnlyList<Source> sources, Random random, out int start)
     {
@@ -236,12 +241,63 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         if (donor is null) return null;
         var ph = Math.Max(2, (int)(settings.DecodeHeight * (0.15 + 0.15 * random.NextDouble())));
         var pw = Math.Max(2, (int)(ph * (0.4 + 0.3 * random.NextDouble())));
-        var (py, px) = BusyPlace(donor, ph, pw, PlaceStride, random);
-        var middle = (settings.ClipFrames + 1) / 2;
-        var place = donor[middle][.., py..(py + ph), px..(px + pw)].unsqueeze(0);
-        var footage = frames[donorSource.Video][.., .., py..(py + ph), px..(px + pw)];
-        var still = Float(footage.sort(0).Values[footage.shape[0] / 2]).unsqueeze(0); // each pixel's median over the video
-        return (clip, place, Outline(place, still));
+        var middle = donor[(settings.ClipFrames + 1) / 2].unsqueeze(0);
+        var still = Still(donorSource.Video);
+        var (py, px) = StandingPlace(middle, still, ph, pw, random);
+        var place = middle[.., .., py..(py + ph), px..(px + pw)];
+        return (clip, place, Outline(place, still[.., .., py..(py + ph), px..(px + pw)]));
+    }
+
+    /// <summary>
+    /// A video as it shows most of the time [1, C, H, W]: each pixel's median over the video (the camera is fixed and
+    /// people move on). Kept until disposed.
+    /// </summary>
+    private Tensor Still(int video)
+    {
+        if (stills.TryGetValue(video, out var still)) return still;
+        using (NewDisposeScope())
+        {
+            var footage = frames[video];
+            still = Float(footage.sort(0).Values[footage.shape[0] / 2]).unsqueeze(0).DetachFromDisposeScope();
+        }
+        stills[video] = still;
+        return still;
+    }
+
+    public void Dispose()
+    {
+        foreach (var still in stills.Values) still.Dispose();
+        stills.Clear();
+    }
+
+    /// <summary>
+    /// Top-left corner of a place of the given size in <paramref name="frame"/> [1, C, H, W] where someone stands in that very
+    /// frame: drawn with probability in proportion to how much of it stands apart from the <paramref name="still"/> view
+    /// (<see cref="Standing"/>), then centred on what stands in it, twice over, so it holds a whole walker rather than half
+    /// of one at the edge. A place chosen by change between a clip's first and last frames may show nobody in its middle
+    /// frame (a walker who has just left), and cut out of it, a pseudo-anomaly would carry nothing.
+    /// </summary>
+    private (int Y, int X) StandingPlace(Tensor frame, Tensor still, int ph, int pw, Random random)
+    {
+        using var scope = NewDisposeScope();
+        var standing = Standing(frame, still);
+        var (y, x) = Draw(functional.avg_pool2d(standing, [ph, pw], [PlaceStride, PlaceStride]), PlaceStride, random);
+        int h = (int)standing.shape[2], w = (int)standing.shape[3];
+        var sure = standing.flatten().cpu().data<float>().ToArray();
+        for (var pass = 0; pass < 2; pass++)
+        {
+            double mass = 0, sy = 0, sx = 0;
+            for (var i = y; i < y + ph; i++)
+            for (var j = x; j < x + pw; j++)
+            {
+                var s = sure[i * w + j];
+                (mass, sy, sx) = (mass + s, sy + s * i, sx + s * j);
+            }
+            if (mass <= 0) break;
+            y = Math.Clamp((int)Math.Round(sy / mass - (ph - 1) / 2.0), 0, h - ph);
+            x = Math.Clamp((int)Math.Round(sx / mass - (pw - 1) / 2.0), 0, w - pw);
+        }
+        return (y, x);
     }
 
     /// <summary>Least change from the still view, in 0..1 grey, that a pixel of a mover shows; twice it is surely one.</summary>
@@ -257,10 +313,16 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     private Tensor Outline(Tensor place, Tensor still)
     {
         using var scope = NewDisposeScope();
-        var difference = (place - still).abs().mean([1], keepdim: true);
-        var sure = ((difference - OutlineContrast) / OutlineContrast).clamp(0, 1);
+        var sure = Standing(place, still);
         var reach = settings.DecodeScale + 1 - settings.DecodeScale % 2; // odd: centred
         return functional.avg_pool2d(sure, reach, 1, reach / 2, count_include_pad: false).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>How surely each pixel of <paramref name="frame"/> [1, C, h, w] shows a mover [1, 1, h, w]: 0 up to <see cref="OutlineContrast"/> from the still view, 1 from twice it.</summary>
+    private static Tensor Standing(Tensor frame, Tensor still)
+    {
+        var difference = (frame - still).abs().mean([1], keepdim: true);
+        return ((difference - OutlineContrast) / OutlineContrast).clamp(0, 1);
     }
 
     /// <summary>
@@ -374,8 +436,16 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     {
         using var scope = NewDisposeScope();
         var change = (clip[^1] - clip[0]).abs().sum([0]).unsqueeze(0).unsqueeze(0);
-        var pooled = functional.avg_pool2d(change, [ph, pw], [stride, stride]).squeeze(0).squeeze(0);
-        long columns = pooled.shape[1];
+        return Draw(functional.avg_pool2d(change, [ph, pw], [stride, stride]), stride, random);
+    }
+
+    /// <summary>
+    /// Top-left corner of one of the places whose weights <paramref name="pooled"/> [1, 1, rows, columns] holds, a
+    /// <paramref name="stride"/> apart, drawn with probability in proportion to its weight (any, alike, when all are 0).
+    /// </summary>
+    private static (int Y, int X) Draw(Tensor pooled, int stride, Random random)
+    {
+        long columns = pooled.shape[3];
         var weights = pooled.flatten().cpu().data<float>().ToArray();
         var total = weights.Sum(w => (double)w);
         var pick = random.NextDouble() * total;

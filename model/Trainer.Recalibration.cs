@@ -50,7 +50,8 @@ public sealed partial class Trainer
             var objects = withObjects ? FitObjects(model, splits, videos, heldSources, withGlides, cancellationToken) : null;
             if (objects is null) model.Objects.Clear();
             cancellationToken.ThrowIfCancellationRequested();
-            using var anomalies = MakeHeldOutAnomalies(new PseudoAnomalies(settings, frames), heldSources, objectKinds: objects is not null, glides: withGlides, glideShare);
+            using var pseudo = new PseudoAnomalies(settings, frames);
+            using var anomalies = MakeHeldOutAnomalies(pseudo, heldSources, objectKinds: objects is not null, glides: withGlides, glideShare);
             (features, glides) = Features(frames, withGlides, glideShare);
             cancellationToken.ThrowIfCancellationRequested();
             var normal = new HeldOutFootage(features, glides);
@@ -252,7 +253,7 @@ public sealed partial class Trainer
         using var scope = NewDisposeScope();
         var larger = ObjectNovelty.FrameSettings(settings);
         var bytes = FrameTensors(videos, larger, v => v.ObjectPixels!);
-        var remade = new PseudoAnomalies(larger, bytes);
+        using var remade = new PseudoAnomalies(larger, bytes);
         var windows = new List<Tensor>();
         var owners = new List<long>(); // the video of every window
         for (var v = 0; v < bytes.Count; v++)

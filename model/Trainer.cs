@@ -48,7 +48,7 @@ public sealed partial class Trainer(ModelSettings settings, TrainingOptions opti
 
         var frames = FrameTensors(videos);
         var features = Features(frames);
-        var pseudo = new PseudoAnomalies(settings, frames);
+        using var pseudo = new PseudoAnomalies(settings, frames);
         var trainSources = splits.Select((s, v) => new PseudoAnomalies.Source(v, s.TrainFrom - 1, s.TrainTo)).Where(s => s.To - s.From > settings.ClipFrames).ToList();
         var heldSources = HeldSources(splits);
         var labelledAnomalies = videos.Select((v, i) => (v, i)).Where(x => x.v.Abnormal)

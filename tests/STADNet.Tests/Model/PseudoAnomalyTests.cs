@@ -68,10 +68,11 @@ public sealed class PseudoAnomalyTests
         // Carried along, the ground would change about as many pixels as the whole place holds (200 to 900).
         var changed = await Draws(kind, differs => (double)differs.sum([1, 2]).to_type(ScalarType.Float32).mean().item<float>());
         Assert.True(changed.Count >= 8, $"{changed.Count} of 10 draws made a clip");
-        // The walker, its softened outline and the fraction of a pixel it has moved into: a ring or two around 72 pixels. A
-        // place whose middle frame shows nobody (its walker came or went within the clip) gives nothing to carry.
+        // The walker, its softened outline and the fraction of a pixel it has moved into: a ring or two around 72 pixels.
         Assert.All(changed, c => Assert.True(c <= 170, $"{c:F0} pixels changed a frame: more than the walker"));
-        Assert.True(changed.Count(c => c >= 20) >= 7, $"pixels changed a frame: {string.Join(", ", changed.Select(c => c.ToString("F0")))}");
+        // And always a walker: the place is cut where someone stands in the frame it is cut from, never bare ground (a
+        // place where the clip changes between its first and last frames may show nobody in between, and carry nothing).
+        Assert.All(changed, c => Assert.True(c >= 40, $"{c:F0} pixels changed a frame: less than a walker"));
     }
 
     [Fact]
@@ -87,7 +88,7 @@ public sealed class PseudoAnomalyTests
                 // of the video (frames no source draws from) shows a lighter ground, so what stands in a place is all of it.
                 var footage = cat([full([60, 1, at.DecodeHeight, at.DecodeWidth], 128, dtype: ScalarType.Byte),
                     full([100, 1, at.DecodeHeight, at.DecodeWidth], 170, dtype: ScalarType.Byte)], 0);
-                var pseudo = new PseudoAnomalies(at, [footage]);
+                using var pseudo = new PseudoAnomalies(at, [footage]);
                 var sources = new[] { new PseudoAnomalies.Source(0, 0, 30), new PseudoAnomalies.Source(0, 30, 60) };
                 for (var seed = 0; seed < 6; seed++)
                 {
@@ -144,13 +145,13 @@ public sealed class PseudoAnomalyTests
 
     /// <summary>
     /// Ten draws of one kind from the first of two sources (the other may give content), each as the box of what
-    /// changed in every frame against the normal frames it starts at; draws the source is too short for, or that change
-    /// nothing (see <see cref="A_thing_crossing_at_walking_pace_brings_only_itself_not_the_ground_it_stood_on"/>), are left out.
+    /// changed in every frame against the normal frames it starts at; draws the source is too short for are left out.
     /// </summary>
-    private static async Task<List<Box[]>> FrameBoxes(PseudoAnomalyKind kind) => (await Draws(kind, differs =>
-        // A thing cut out of a place whose middle frame shows nobody is nothing: no box to measure.
-        differs.flatten(1).any(1).all().item<bool>() ? Enumerable.Range(0, (int)differs.shape[0]).Select(i => ChangedBox(differs[i])).ToArray() : null))
-        .OfType<Box[]>().ToList();
+    private static Task<List<Box[]>> FrameBoxes(PseudoAnomalyKind kind) => Draws(kind, differs =>
+    {
+        Assert.True(differs.flatten(1).any(1).all().item<bool>(), $"a {kind} clip has a frame that changed nothing");
+        return Enumerable.Range(0, (int)differs.shape[0]).Select(i => ChangedBox(differs[i])).ToArray();
+    });
 
     /// <summary>
     /// Ten draws of one kind from the first of two sources (the other may give content), each measured by <paramref name="measure"/>
@@ -160,7 +161,7 @@ public sealed class PseudoAnomalyTests
     {
         using var scope = NewDisposeScope();
         var footage = Footage();
-        var pseudo = new PseudoAnomalies(Settings, [footage]);
+        using var pseudo = new PseudoAnomalies(Settings, [footage]);
         var sources = new[] { new PseudoAnomalies.Source(0, 0, 60), new PseudoAnomalies.Source(0, 60, (int)footage.shape[0]) };
         var draws = new List<T>();
         for (var seed = 0; seed < 10; seed++)
@@ -217,7 +218,7 @@ public sealed class PseudoAnomalyTests
         {
             using var scope = NewDisposeScope();
             var footage = Footage();
-            var pseudo = new PseudoAnomalies(Settings, [footage]);
+            using var pseudo = new PseudoAnomalies(Settings, [footage]);
             var sources = new[] { new PseudoAnomalies.Source(0, 0, (int)footage.shape[0]) };
             var first = pseudo.Make(4, sources, new Random(3));
             var second = pseudo.Make(4, sources, new Random(3));
@@ -237,7 +238,7 @@ public sealed class PseudoAnomalyTests
             var footage = Footage();
             var dark = (footage.to_type(ScalarType.Float32) * 0.5f).floor().to_type(ScalarType.Byte);
             var bright = dark + 128;
-            var pseudo = new PseudoAnomalies(Settings, [dark, bright]);
+            using var pseudo = new PseudoAnomalies(Settings, [dark, bright]);
             var sources = new[] { new PseudoAnomalies.Source(0, 0, 120), new PseudoAnomalies.Source(1, 0, 120) };
             var videos = new List<int>();
             var clips = pseudo.Sequences(12, sources, new Random(5), [PseudoAnomalyKind.SkippedFrames], drawnVideos: videos);
@@ -256,7 +257,7 @@ public sealed class PseudoAnomalyTests
     {
         using var scope = NewDisposeScope();
         var footage = Footage();
-        var pseudo = new PseudoAnomalies(Settings, [footage]);
+        using var pseudo = new PseudoAnomalies(Settings, [footage]);
         var sources = new[] { new PseudoAnomalies.Source(0, 0, (int)footage.shape[0]) };
         var changes = new List<Change>();
         for (var seed = 0; seed < 10; seed++)
