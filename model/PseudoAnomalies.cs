@@ -172,7 +172,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
 
     /// <summary>
     /// A normal clip crossed at walking pace (0.5 to 1.5 decode pixels a frame at the default scale) by what stands in a
-    /// walker-sized busy place of another held-out frame (<see cref="Outline"/>), turned a quarter turn: as wide as a walker
+    /// walker-sized place of another held-out frame where someone stands (<see cref="StandingPlace"/>, <see cref="Outline"/>), turned a quarter turn: as wide as a walker
     /// is tall, like a bicycle or a cart, but made of the footage's own texture, so only its shape is new.
     /// </summary>
     private Tensor? TurnedObject(Source source, IReadOnlyList<Source> sources, Random random, out int start)
@@ -187,7 +187,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     }
 
     /// <summary>
-    /// A normal clip crossed at walking pace by what stands in a walker-sized busy place of another held-out frame, as it is
+    /// A normal clip crossed at walking pace by what stands in a walker-sized place of another held-out frame where someone stands (<see cref="StandingPlace"/>), as it is
     /// (<see cref="Outline"/>): someone carried along in one pose, of a normal look, shape and pace, whose legs do not swing.
     /// </summary>
     private Tensor? GlidingWalker(Source source, IReadOnlyList<Source> sources, Random random, out int start)
@@ -198,7 +198,7 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     }
 
     /// <summary>
-    /// A normal clip crossed at walking pace by what stands in a walker-sized busy place of another held-out frame, striped across,
+    /// A normal clip crossed at walking pace by what stands in a walker-sized place of another held-out frame where someone stands (<see cref="StandingPlace"/>), striped across,
     /// striped down or checked, with a contrast of 0.15 to 0.3, in a period of <see cref="ModelSettings.DecodeScale"/>
     /// pixels. One period is one network pixel, so the network's averaged input barely changes, while at the object
     /// size (twice the decode size) the stripes are two pixels wide: new detail on a thing of a normal shape and pace.

@@ -12,19 +12,19 @@ public enum PseudoAnomalyKind
     /// <summary>One busy place is magnified, wider or bigger than anything that walks there, and so also faster.</summary>
     MagnifiedPlace,
     /// <summary>
-    /// What stands in a busy place of another held-out frame (a walker, mostly), cut out of its ground and turned on its side,
+    /// Who stands in a walker-sized place of another held-out frame, cut out of its ground and turned on its side,
     /// crosses the view at walking pace: a thing of a shape the camera never showed, moving as things there move. Only the held-out check
     /// uses it (see <see cref="PseudoAnomalies.TrainingKinds"/>), so it also judges a kind the network never trained on.
     /// </summary>
     TurnedObject,
     /// <summary>
-    /// What stands in a walker-sized busy place of another held-out frame, cut out of its ground and striped or checked with a period of one network pixel, crosses
+    /// What stands in a walker-sized place of another held-out frame where someone stands, cut out of its ground and striped or checked with a period of one network pixel, crosses
     /// the view at walking pace: detail the network's input averages away but the object windows, at twice the decode
     /// size, still show (as a bicycle's wheels are). Only the held-out check uses it, to judge the object term.
     /// </summary>
     PatternedObject,
     /// <summary>
-    /// What stands in a walker-sized busy place of another held-out frame (a walker, mostly), as it is but cut out of its ground, glides across the view at walking pace:
+    /// Who stands in a walker-sized place of another held-out frame, as it is but cut out of its ground, glides across the view at walking pace:
     /// a person carried along in one pose, as a skater or a rider is, with no legs swinging. Only the held-out check uses
     /// it, to judge the mover glide term (<see cref="MoverGlide"/>).
     /// </summary>
