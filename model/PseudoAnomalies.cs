@@ -242,10 +242,9 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
         var ph = Math.Max(2, (int)(settings.DecodeHeight * (0.15 + 0.15 * random.NextDouble())));
         var pw = Math.Max(2, (int)(ph * (0.4 + 0.3 * random.NextDouble())));
         var middle = donor[(settings.ClipFrames + 1) / 2].unsqueeze(0);
-        var still = Still(donorSource.Video);
-        var (py, px) = StandingPlace(middle, still, ph, pw, random);
-        var place = middle[.., .., py..(py + ph), px..(px + pw)];
-        return (clip, place, Outline(place, still[.., .., py..(py + ph), px..(px + pw)]));
+        var standing = Standing(middle, Still(donorSource.Video));
+        var (py, px) = StandingPlace(standing, ph, pw, random);
+        return (clip, middle[.., .., py..(py + ph), px..(px + pw)], Outline(standing[.., .., py..(py + ph), px..(px + pw)]));
     }
 
     /// <summary>
@@ -271,16 +270,15 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     }
 
     /// <summary>
-    /// Top-left corner of a place of the given size in <paramref name="frame"/> [1, C, H, W] where someone stands in that very
-    /// frame: drawn with probability in proportion to how much of it stands apart from the <paramref name="still"/> view
-    /// (<see cref="Standing"/>), then centred on what stands in it, twice over, so it holds a whole walker rather than half
+    /// Top-left corner of a place of the given size where someone stands in a frame, given how surely each of its pixels
+    /// stands apart from the still view, <paramref name="standing"/> [1, 1, H, W] (<see cref="Standing"/>): drawn with
+    /// probability in proportion to how much of the place does, then centred on what stands in it, twice over, so it holds a whole walker rather than half
     /// of one at the edge. A place chosen by change between a clip's first and last frames may show nobody in its middle
     /// frame (a walker who has just left), and cut out of it, a pseudo-anomaly would carry nothing.
     /// </summary>
-    private (int Y, int X) StandingPlace(Tensor frame, Tensor still, int ph, int pw, Random random)
+    private (int Y, int X) StandingPlace(Tensor standing, int ph, int pw, Random random)
     {
         using var scope = NewDisposeScope();
-        var standing = Standing(frame, still);
         var (y, x) = Draw(functional.avg_pool2d(standing, [ph, pw], [PlaceStride, PlaceStride]), PlaceStride, random);
         int h = (int)standing.shape[2], w = (int)standing.shape[3];
         var sure = standing.flatten().cpu().data<float>().ToArray();
@@ -304,18 +302,17 @@ public sealed class PseudoAnomalies(ModelSettings settings, IReadOnlyList<Tensor
     private const float OutlineContrast = 0.06f;
 
     /// <summary>
-    /// Where something stands in a place [1, C, h, w] (1, fading to 0 where only the ground shows): the pixels that differ
-    /// from <paramref name="still"/>, the place as the video shows it most of the time (each pixel's median over the video:
-    /// the camera is fixed and people move on), softened over about a network pixel. A thing crossing the view
+    /// Where something stands in a place (1, fading to 0 where only the ground shows): the pixels of <paramref name="standing"/>
+    /// [1, 1, h, w] that differ from the place as its video shows it most of the time (<see cref="Standing"/>, <see cref="Still"/>),
+    /// softened over about a network pixel. A thing crossing the view
     /// brings only itself; the ground it stood on, carried along, is what no real mover brings, and a tell the score need
     /// not look for a mover to see.
     /// </summary>
-    private Tensor Outline(Tensor place, Tensor still)
+    private Tensor Outline(Tensor standing)
     {
         using var scope = NewDisposeScope();
-        var sure = Standing(place, still);
         var reach = settings.DecodeScale + 1 - settings.DecodeScale % 2; // odd: centred
-        return functional.avg_pool2d(sure, reach, 1, reach / 2, count_include_pad: false).MoveToOuterDisposeScope();
+        return functional.avg_pool2d(standing, reach, 1, reach / 2, count_include_pad: false).MoveToOuterDisposeScope();
     }
 
     /// <summary>How surely each pixel of <paramref name="frame"/> [1, C, h, w] shows a mover [1, 1, h, w]: 0 up to <see cref="OutlineContrast"/> from the still view, 1 from twice it.</summary>
